@@ -1,0 +1,1 @@
+"""Kisha (記者): a publishing platform for Japanese news and magazine publishers."""

@@ -1,0 +1,1 @@
+"""The newsroom's user accounts (a custom user model from the first migration)."""

@@ -1,0 +1,1 @@
+"""Home, section, topic and article pages, authors, and the latest listings."""

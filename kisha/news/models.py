@@ -1,0 +1,391 @@
+"""The news site's pages: home, sections, topics, authors and articles.
+
+The tree is Home → Section → Article, Home → トピック index → Topic, and Home → 執筆者 index,
+whose author profiles are served by route from the Author snippet. Listings live in
+`selectors.py`; these classes hold fields, admin panels and page routing only.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.http import Http404
+from django.utils.text import slugify
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from kisha.core.models import BasePage, KishaImage
+from kisha.core.text import count_characters, reading_minutes
+
+from .blocks import ArticleBodyBlock
+
+
+def paginate(request, items, per_page: int):
+    """A page of `items` from `?page=`; a malformed or out-of-range number is a 404."""
+    paginator = Paginator(items, per_page)
+    number = request.GET.get("page", "1")
+    try:
+        return paginator.page(number)
+    except (PageNotAnInteger, EmptyPage) as exc:
+        raise Http404("ページが見つかりません") from exc
+
+
+class HomePage(RoutablePageMixin, BasePage):
+    """The front page: editor-picked top stories, filled up with the latest, then 最新記事."""
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.SectionPage", "news.TopicIndexPage", "news.AuthorIndexPage"]
+    TOP_STORIES = 5
+    LATEST = 20
+
+    content_panels = [
+        *BasePage.content_panels,
+        InlinePanel("top_stories", label="トップ記事", max_num=TOP_STORIES),
+    ]
+
+    class Meta:
+        verbose_name = "ホーム"
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import home_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_listing(home=self))
+        return context
+
+
+class HomeTopStory(Orderable):
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="top_stories")
+    article = models.ForeignKey(
+        "news.ArticlePage", verbose_name="記事", on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("article")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "トップ記事"
+
+
+class SectionPage(BasePage):
+    """A section such as ワールド or ビジネス; its label is used on cards and in the ticker."""
+
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+
+    short_label = models.CharField(
+        "短いラベル",
+        max_length=20,
+        blank=True,
+        help_text="カードや速報で使う表示名。空ならタイトル。",
+    )
+    description = models.TextField("説明", blank=True, max_length=500)
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("short_label"),
+        FieldPanel("description"),
+    ]
+
+    class Meta:
+        verbose_name = "セクション"
+
+    @property
+    def label(self) -> str:
+        return self.short_label or self.title
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import section_articles
+
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(request, section_articles(section=self), self.page_size())
+        return context
+
+    @staticmethod
+    def page_size() -> int:
+        from django.conf import settings
+
+        return settings.KISHA_LISTING_PAGE_SIZE
+
+
+class TopicIndexPage(BasePage):
+    max_count = 1
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.TopicPage"]
+
+    class Meta:
+        verbose_name = "トピック一覧"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["topics"] = TopicPage.objects.child_of(self).live().public().order_by("title")
+        return context
+
+
+class TopicPage(BasePage):
+    """A running story such as 米朝関係; articles name one as their primary topic."""
+
+    parent_page_types = ["news.TopicIndexPage"]
+    subpage_types: list[str] = []
+
+    description = models.TextField("説明", blank=True, max_length=1000)
+    content_panels = [*BasePage.content_panels, FieldPanel("description")]
+
+    class Meta:
+        verbose_name = "トピック"
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import topic_articles
+
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(request, topic_articles(topic=self), SectionPage.page_size())
+        return context
+
+
+class Author(index.Indexed, models.Model):
+    """A byline. A snippet (not a page) so a wire story or several articles can share it."""
+
+    name = models.CharField("名前", max_length=100)
+    name_reading = models.CharField("よみがな", max_length=100, blank=True)
+    slug = models.SlugField("スラッグ", max_length=100, unique=True, allow_unicode=False)
+    role = models.CharField("肩書", max_length=100, blank=True)
+    bio = models.TextField("プロフィール", blank=True, max_length=2000)
+    photo = models.ForeignKey(
+        KishaImage,
+        verbose_name="写真",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_reading"),
+        FieldPanel("slug"),
+        FieldPanel("role"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = "執筆者"
+        verbose_name_plural = "執筆者"
+        ordering = ["name_reading", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name_reading or self.name)
+        if not self.slug:
+            raise ValidationError({"slug": "スラッグを半角英数字で入力してください。"})
+
+    @property
+    def url(self) -> str:
+        from .selectors import author_index_url
+
+        base = author_index_url()
+        return f"{base}{self.slug}/" if base else ""
+
+
+class AuthorIndexPage(RoutablePageMixin, BasePage):
+    """執筆者: lists authors and serves each author's profile page at `<slug>/`."""
+
+    max_count = 1
+    parent_page_types = ["news.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "執筆者一覧"
+
+    @path("")
+    def author_list(self, request):
+        return self.render(request, context_overrides={"authors": Author.objects.all()})
+
+    @path("<slug:slug>/")
+    def author_detail(self, request, slug):
+        from .selectors import author_articles
+
+        try:
+            author = Author.objects.select_related("photo").get(slug=slug)
+        except Author.DoesNotExist as exc:
+            raise Http404("執筆者が見つかりません") from exc
+        return self.render(
+            request,
+            template="news/author_page.html",
+            context_overrides={
+                "author": author,
+                "articles": paginate(
+                    request, author_articles(author=author), SectionPage.page_size()
+                ),
+            },
+        )
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticlePage(RoutablePageMixin, BasePage):
+    """A news article. A wire story carries the agency credit and its original headline and author.
+
+    The headline is the page title. A long article splits into pages at page-break blocks,
+    served at `<slug>/2/`, `<slug>/3/`, … with next/previous links.
+    """
+
+    parent_page_types = ["news.SectionPage"]
+    subpage_types: list[str] = []
+
+    short_headline = models.CharField(
+        "短い見出し",
+        max_length=60,
+        blank=True,
+        help_text="一覧や速報で使う見出し。空なら見出しを使います。",
+    )
+    lead = models.TextField("リード", blank=True, max_length=1000)
+    hero_image = models.ForeignKey(
+        KishaImage,
+        verbose_name="メイン画像",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_caption = models.CharField("キャプション", max_length=300, blank=True)
+    body = StreamField(ArticleBodyBlock(), verbose_name="本文", blank=True)
+    primary_topic = models.ForeignKey(
+        "news.TopicPage",
+        verbose_name="主トピック",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="primary_articles",
+    )
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name="タグ")
+    authors = ParentalManyToManyField(
+        Author, verbose_name="執筆者", blank=True, related_name="articles"
+    )
+    wire_credit = models.CharField(
+        "配信元クレジット",
+        max_length=100,
+        blank=True,
+        help_text="例: ロイター。配信記事のときに入力。",
+    )
+    original_headline = models.CharField("原題", max_length=300, blank=True)
+    original_author = models.CharField("原文の筆者", max_length=200, blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("short_headline"),
+        FieldPanel("lead"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_caption")], heading="メイン画像"
+        ),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("primary_topic"), FieldPanel("tags"), FieldPanel("authors")],
+            heading="分類と執筆者",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("wire_credit"),
+                FieldPanel("original_headline"),
+                FieldPanel("original_author"),
+            ],
+            heading="配信記事",
+        ),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("short_headline"),
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.FilterField("first_published_at"),
+    ]
+
+    class Meta:
+        verbose_name = "記事"
+        verbose_name_plural = "記事"
+
+    @property
+    def card_title(self) -> str:
+        return self.short_headline or self.listing_title or self.title
+
+    @property
+    def updated_at(self):
+        """The last publication, when it came well after the first (a real edit, not a typo fix)."""
+        first, last = self.first_published_at, self.last_published_at
+        if first and last and (last - first).total_seconds() >= 600:
+            return last
+        return None
+
+    def split_body(self) -> list[list]:
+        """The body's blocks grouped into pages at each page break (empty pages dropped)."""
+        pages: list[list] = [[]]
+        for block in self.body:
+            if block.block_type == "page_break":
+                pages.append([])
+            else:
+                pages[-1].append(block)
+        return [page for page in pages if page] or [[]]
+
+    def body_text(self) -> str:
+        parts = []
+        for block in self.body:
+            if block.block_type == "paragraph":
+                parts.append(block.value.source)
+            elif block.block_type == "heading":
+                parts.append(str(block.value))
+            elif block.block_type == "quote":
+                parts.append(block.value["text"])
+        from django.utils.html import strip_tags
+
+        return strip_tags(" ".join(parts))
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(count_characters(self.lead) + count_characters(self.body_text()))
+
+    @path("")
+    def first_page(self, request):
+        return self.serve_body_page(request, 1)
+
+    @path("<int:number>/")
+    def numbered_page(self, request, number):
+        if number < 2:
+            raise Http404("ページが見つかりません")
+        return self.serve_body_page(request, number)
+
+    def serve_body_page(self, request, number: int):
+        pages = self.split_body()
+        if number > len(pages):
+            raise Http404("ページが見つかりません")
+        return self.render(
+            request,
+            context_overrides={
+                "body_blocks": pages[number - 1],
+                "page_number": number,
+                "page_count": len(pages),
+                "page_numbers": range(1, len(pages) + 1),
+            },
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import article_detail_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(article_detail_context(article=self))
+        return context

@@ -1,0 +1,20 @@
+from django import template
+
+from kisha.news.selectors import section_for, sections
+
+register = template.Library()
+
+
+@register.inclusion_tag("components/section_nav.html", takes_context=True)
+def section_nav(context):
+    page = context.get("page")
+    current = None
+    if page is not None and getattr(page, "path", None):
+        current = next((s.id for s in sections() if page.path.startswith(s.path)), None)
+    return {"sections": sections(), "current_id": current}
+
+
+@register.simple_tag
+def section_of(page):
+    """The section (label and URL) that `page` sits in, without a query."""
+    return section_for(page)
