@@ -39,11 +39,23 @@ def config_list(name: str, default: str = "") -> list[str]:
 DEBUG = config_bool("DEBUG", False)
 TESTING = config_bool("KISHA_TESTING", False)
 
-# A fixed key is only tolerable for local runs; production must set SECRET_KEY (checked below).
-_DEV_SECRET_KEY = "kisha-insecure-development-key-do-not-use-in-production"
-SECRET_KEY = config("SECRET_KEY", _DEV_SECRET_KEY)
-if SECRET_KEY == _DEV_SECRET_KEY and not DEBUG and config_bool("KISHA_REQUIRE_SECRET_KEY"):
-    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+def _local_secret_key() -> str:
+    """Without SECRET_KEY, keep a random key in var/ so a single machine's sessions survive
+    restarts. Several application servers must share one key: set SECRET_KEY for them."""
+    from django.core.management.utils import get_random_secret_key
+
+    path = BASE_DIR / "var" / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = get_random_secret_key()
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+SECRET_KEY = config("SECRET_KEY") or _local_secret_key()
 
 ALLOWED_HOSTS = config_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = config_list("CSRF_TRUSTED_ORIGINS")
