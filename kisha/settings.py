@@ -37,7 +37,7 @@ def config_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = config_bool("DEBUG", False)
-TESTING = config_bool("KISHA_TESTING", False)
+
 
 def _local_secret_key() -> str:
     """Without SECRET_KEY, keep a random key in var/ so a single machine's sessions survive
@@ -223,7 +223,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -243,14 +243,18 @@ WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
-# --- Security (check --deploy clean when DEBUG is off and HTTPS is in front) ------------------
-SECURE_HSTS_SECONDS = int(config("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = config_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# --- Security -------------------------------------------------------------------------------
+# KISHA_HTTPS=1 says the site is served over HTTPS (directly or behind a proxy that sets
+# X-Forwarded-Proto): secure cookies, HSTS and the redirect to HTTPS follow from it. The embedded
+# default serves plain HTTP on 127.0.0.1, where secure cookies would make the admin unusable.
+HTTPS = config_bool("KISHA_HTTPS", False)
+SECURE_HSTS_SECONDS = int(config("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = config_bool("SECURE_HSTS_PRELOAD", False)
-SECURE_SSL_REDIRECT = config_bool("SECURE_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = config_bool("SECURE_SSL_REDIRECT", HTTPS)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = config_bool("SECURE_COOKIES", not DEBUG and not TESTING)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+
+from wagtail.models import PageViewRestriction
 
 from kisha.core.models import KishaImage
 
@@ -17,6 +19,9 @@ from .models import ArticlePage, Author, AuthorIndexPage, HomePage, SectionPage,
 CARD_RENDITIONS = ("fill-320x180-c100|format-webp", "fill-640x360-c100|format-webp")
 HERO_RENDITIONS = ("width-800|format-webp", "width-1200|format-webp", "width-1200|format-jpeg")
 NAV_CACHE_KEY = "kisha:news:sections:v1"
+TOPICS_CACHE_KEY = "kisha:news:topics:v1"
+RESTRICTED_CACHE_KEY = "kisha:news:restricted-paths:v1"
+AUTHOR_INDEX_CACHE_KEY = "kisha:news:author-index-url:v1"
 NAV_CACHE_SECONDS = 300
 
 
@@ -42,8 +47,48 @@ def sections() -> list[SectionInfo]:
     return result
 
 
-def sections_clear_cache() -> None:
-    cache.delete_many([NAV_CACHE_KEY, AUTHOR_INDEX_CACHE_KEY])
+@dataclass(frozen=True)
+class TopicInfo:
+    id: int
+    title: str
+    url: str
+
+
+def topics() -> dict[int, TopicInfo]:
+    """Live topics by id, cached: every card's topic label without a join or a query."""
+    cached = cache.get(TOPICS_CACHE_KEY)
+    if cached is not None:
+        return cached
+    result = {
+        t.id: TopicInfo(id=t.id, title=t.title, url=t.url or "")
+        for t in TopicPage.objects.live().public().order_by("path")
+    }
+    cache.set(TOPICS_CACHE_KEY, result, NAV_CACHE_SECONDS)
+    return result
+
+
+def topic_for(page) -> TopicInfo | None:
+    topic_id = getattr(page, "primary_topic_id", None)
+    return topics().get(topic_id) if topic_id else None
+
+
+def restricted_paths() -> tuple[str, ...]:
+    """Tree paths under a view restriction, cached. Wagtail's `.public()` asks the database on
+    every listing; restrictions change rarely, so one cached tuple serves every listing."""
+    cached = cache.get(RESTRICTED_CACHE_KEY)
+    if cached is None:
+        cached = tuple(
+            PageViewRestriction.objects.values_list("page__path", flat=True).order_by("page__path")
+        )
+        cache.set(RESTRICTED_CACHE_KEY, cached, NAV_CACHE_SECONDS)
+    return cached
+
+
+def news_clear_cache() -> None:
+    """Forget the cached sections, topics, restrictions and author index (tree or rules changed)."""
+    cache.delete_many(
+        [NAV_CACHE_KEY, TOPICS_CACHE_KEY, RESTRICTED_CACHE_KEY, AUTHOR_INDEX_CACHE_KEY]
+    )
 
 
 def section_for(page) -> SectionInfo | None:
@@ -56,19 +101,16 @@ def section_for(page) -> SectionInfo | None:
 
 def article_cards() -> QuerySet[ArticlePage]:
     """Live, public articles with everything a card shows, newest first."""
-    return (
-        ArticlePage.objects.live()
-        .public()
-        .defer_streamfields()
-        .select_related("primary_topic")
-        .prefetch_related(
-            Prefetch(
-                "hero_image", queryset=KishaImage.objects.prefetch_renditions(*CARD_RENDITIONS)
-            ),
-            Prefetch("authors", queryset=Author.objects.only("id", "name", "slug")),
-        )
-        .order_by("-first_published_at", "-id")
-    )
+    queryset = ArticlePage.objects.live().defer_streamfields()
+    restricted = restricted_paths()
+    if restricted:
+        private = Q()
+        for path in restricted:
+            private |= Q(path__startswith=path)
+        queryset = queryset.exclude(private)
+    return queryset.prefetch_related(
+        Prefetch("hero_image", queryset=KishaImage.objects.prefetch_renditions(*CARD_RENDITIONS)),
+    ).order_by("-first_published_at", "-id")
 
 
 def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
@@ -85,9 +127,6 @@ def author_articles(*, author: Author) -> QuerySet[ArticlePage]:
 
 def author_index() -> AuthorIndexPage | None:
     return AuthorIndexPage.objects.live().first()
-
-
-AUTHOR_INDEX_CACHE_KEY = "kisha:news:author-index-url:v1"
 
 
 def author_index_url() -> str:
@@ -130,6 +169,6 @@ def article_detail_context(*, article: ArticlePage) -> dict:
         "section": section_for(article),
         "hero": hero,
         "article_authors": list(article.authors.all()),
-        "topic": article.primary_topic,
+        "topic": topic_for(article),
         "article_tags": list(article.tags.all()),
     }

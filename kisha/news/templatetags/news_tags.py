@@ -1,6 +1,6 @@
 from django import template
 
-from kisha.news.selectors import section_for, sections
+from kisha.news.selectors import section_for, sections, topic_for
 
 register = template.Library()
 
@@ -18,3 +18,9 @@ def section_nav(context):
 def section_of(page):
     """The section (label and URL) that `page` sits in, without a query."""
     return section_for(page)
+
+
+@register.simple_tag
+def topic_of(page):
+    """The primary topic (title and URL) of `page`, without a query."""
+    return topic_for(page)

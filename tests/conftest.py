@@ -1,0 +1,80 @@
+"""Shared fixtures: a site with a home page, sections, a topic and articles built by factories."""
+
+import pytest
+
+from django.core.cache import cache
+
+from kisha.news.factories import (
+    ArticlePageFactory,
+    AuthorFactory,
+    KishaImageFactory,
+    SectionPageFactory,
+    TopicIndexPageFactory,
+    TopicPageFactory,
+)
+from kisha.news.services import site_ensure_home
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _test_storage(settings, tmp_path_factory):
+    """Uploads go to a temporary folder; static files are served unhashed, without collectstatic."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def home(db):
+    return site_ensure_home(title="週刊キシャ")
+
+
+@pytest.fixture
+def world(home):
+    return SectionPageFactory(parent=home, title="ワールド", slug="world")
+
+
+@pytest.fixture
+def business(home):
+    return SectionPageFactory(parent=home, title="ビジネス", slug="business")
+
+
+@pytest.fixture
+def topic(home):
+    index = TopicIndexPageFactory(parent=home)
+    return TopicPageFactory(parent=index, title="米朝関係", slug="us-north-korea")
+
+
+@pytest.fixture
+def author(db):
+    return AuthorFactory(name="山田花子", slug="yamada-hanako", role="ワシントン特派員")
+
+
+@pytest.fixture
+def image(db):
+    return KishaImageFactory(title="会談に臨む両首脳")
+
+
+@pytest.fixture
+def article(world, topic, image, author):
+    page = ArticlePageFactory(
+        parent=world,
+        title="米朝首脳、非核化の行程で合意できず　協議は継続へ",
+        short_headline="米朝、非核化で合意できず",
+        slug="us-dprk-talks",
+        hero_image=image,
+        hero_caption="会談に臨む両首脳。",
+        primary_topic=topic,
+        wire_credit="ロイター",
+    )
+    page.authors.add(author)
+    page.save()
+    return page

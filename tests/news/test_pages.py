@@ -1,0 +1,205 @@
+"""What a reader sees on the home, section, topic, author and article pages."""
+
+import datetime as dt
+
+import pytest
+
+from django.utils import timezone
+
+from kisha.news.factories import ArticlePageFactory, publish_at
+from kisha.news.models import HomeTopStory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_article_page_shows_every_reference_element(client, article):
+    publish_at(article, dt.datetime(2019, 12, 10, 6, 0, tzinfo=dt.UTC))
+    response = client.get(article.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="ja">' in html
+    assert "米朝首脳、非核化の行程で合意できず" in html
+    assert "2019年12月10日(火)15時00分" in html
+    assert 'datetime="2019-12-10T15:00:00+09:00"' in html
+    assert ">米朝関係</a>" in html  # topic label
+    assert "会談に臨む両首脳。(2019年 ロイター/Kevin Lamarque)" in html  # caption + credit
+    assert "米国務省の高官は" in html  # lead
+    assert '<h2 class="article__subheading">交渉の焦点</h2>' in html  # 小見出し
+    assert "［ロイター］" in html  # wire credit
+    assert "山田花子" in html  # byline
+    assert "約1分で読めます" in html
+    assert "最新記事" in html
+
+
+def test_updated_time_shown_only_after_a_real_edit(client, article):
+    first = timezone.now() - dt.timedelta(hours=5)
+    publish_at(article, first)
+    assert "更新" not in client.get(article.url).content.decode()
+    type(article).objects.filter(pk=article.pk).update(
+        last_published_at=first + dt.timedelta(hours=2)
+    )
+    assert "更新）" in client.get(article.url).content.decode()
+
+
+def test_translated_wire_story_shows_original_headline(client, world):
+    page = ArticlePageFactory(
+        parent=world,
+        wire_credit="ロイター",
+        original_headline="Talks stall over sanctions relief",
+        original_author="Jane Doe",
+    )
+    html = client.get(page.url).content.decode()
+    assert "原題：" in html and "Talks stall over sanctions relief" in html and "Jane Doe" in html
+
+
+def test_home_page_lists_top_and_latest(client, home, world):
+    now = timezone.now()
+    pages = []
+    for n in range(30):
+        page = ArticlePageFactory(parent=world, title=f"記事見出し{n:02d}")
+        publish_at(page, now - dt.timedelta(minutes=n))
+        pages.append(page)
+    html = client.get("/").content.decode()
+    assert "最新記事" in html
+    assert "記事見出し00" in html  # the newest leads
+    assert html.index("記事見出し00") < html.index("記事見出し05")
+    # 5 top stories + 20 latest, never the same article twice
+    for n in range(25):
+        assert html.count(f"記事見出し{n:02d}</h3>") == 1
+    assert "記事見出し27" not in html
+
+
+def test_editor_picked_top_story_leads(client, home, world):
+    old = ArticlePageFactory(parent=world, title="編集部が選んだ特集記事")
+    publish_at(old, timezone.now() - dt.timedelta(days=20))
+    for n in range(25):
+        ArticlePageFactory(parent=world, title=f"新しい記事{n}")
+    HomeTopStory.objects.create(home=home, article=old, sort_order=0)
+    html = client.get("/").content.decode()
+    assert html.index("編集部が選んだ特集記事") < html.index("新しい記事")
+
+
+def test_section_page_paginates(client, world, settings):
+    settings.KISHA_LISTING_PAGE_SIZE = 5
+    for n in range(12):
+        ArticlePageFactory(parent=world, title=f"ワールド記事{n}")
+    first = client.get(world.url)
+    assert first.status_code == 200
+    assert "1 / 3 ページ" in first.content.decode()
+    assert client.get(world.url + "?page=3").status_code == 200
+    assert client.get(world.url + "?page=4").status_code == 404
+    assert client.get(world.url + "?page=abc").status_code == 404
+    assert client.get(world.url + "?page=-1").status_code == 404
+
+
+def test_section_lists_only_its_own_articles(client, world, business):
+    ArticlePageFactory(parent=world, title="ワールドの記事")
+    ArticlePageFactory(parent=business, title="ビジネスの記事")
+    html = client.get(business.url).content.decode()
+    assert "ビジネスの記事" in html and "ワールドの記事" not in html
+
+
+def test_topic_and_author_pages_list_their_articles(client, article, topic, author, home):
+    from kisha.news.models import AuthorIndexPage
+
+    home.add_child(instance=AuthorIndexPage(title="執筆者", slug="authors"))
+    assert article.card_title in client.get(topic.url).content.decode()
+    response = client.get(author.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ワシントン特派員" in html and article.card_title in html
+    assert client.get("/authors/").status_code == 200
+    assert client.get("/authors/no-such-writer/").status_code == 404
+
+
+def test_header_navigation_lists_sections(client, world, business):
+    html = client.get(world.url).content.decode()
+    assert 'aria-label="セクション"' in html
+    assert 'href="/world/" aria-current="page">ワールド' in html
+    assert 'href="/business/">ビジネス' in html
+
+
+def test_empty_sidebar_renders_nothing(client, article):
+    html = client.get(article.url).content.decode()
+    assert "layout__side" not in html
+
+
+class TestMultiPageArticles:
+    @pytest.fixture
+    def long_article(self, world):
+        return ArticlePageFactory(
+            parent=world,
+            slug="long-read",
+            body=[
+                ("paragraph", "<p>一ページ目の本文。</p>"),
+                ("page_break", None),
+                ("heading", "二ページ目の見出し"),
+                ("paragraph", "<p>二ページ目の本文。</p>"),
+                ("page_break", None),
+                ("paragraph", "<p>三ページ目の本文。</p>"),
+            ],
+        )
+
+    def test_pages_split_at_breaks_with_rel_links(self, client, long_article):
+        first = client.get(long_article.url).content.decode()
+        assert "一ページ目の本文" in first and "二ページ目の本文" not in first
+        assert f'<link rel="next" href="{long_article.url}2/">' in first
+        assert 'rel="prev"' not in first
+        second = client.get(long_article.url + "2/").content.decode()
+        assert "二ページ目の本文" in second and "一ページ目の本文" not in second
+        assert f'<link rel="prev" href="{long_article.url}">' in second
+        assert f'<link rel="next" href="{long_article.url}3/">' in second
+        assert "（2ページ目）" in second
+        third = client.get(long_article.url + "3/").content.decode()
+        assert "三ページ目の本文" in third and 'rel="next"' not in third
+
+    def test_out_of_range_pages_are_404(self, client, long_article):
+        assert client.get(long_article.url + "4/").status_code == 404
+        assert client.get(long_article.url + "1/").status_code == 404
+        assert client.get(long_article.url + "0/").status_code == 404
+        assert client.get(long_article.url + "x/").status_code == 404
+
+
+class TestNotFound:
+    def test_missing_slug_is_a_japanese_404(self, client, world):
+        response = client.get("/world/no-such-article/")
+        assert response.status_code == 404
+        assert "ページが見つかりません" in response.content.decode()
+
+    @pytest.mark.parametrize(
+        "url", ["/%E0%A4%A/", "/world/..%2f..%2fetc/passwd", "/world/%00/", "/" + "あ" * 300 + "/"]
+    )
+    def test_malformed_urls_are_404(self, client, home, url):
+        assert client.get(url).status_code == 404
+
+    def test_draft_is_hidden_from_anonymous_readers(self, client, world):
+        draft = ArticlePageFactory(
+            parent=world, title="未公開の下書き", slug="draft-story", live=False
+        )
+        assert client.get("/world/draft-story/").status_code == 404
+        assert "未公開の下書き" not in client.get(world.url).content.decode()
+        assert "未公開の下書き" not in client.get("/").content.decode()
+        assert draft.pk
+
+    def test_server_error_page_is_japanese_without_a_stack_trace(self, client, settings):
+        from django.test import RequestFactory
+
+        from kisha.core.views import server_error
+
+        response = server_error(RequestFactory().get("/"))
+        assert response.status_code == 500
+        body = response.content.decode()
+        assert "エラーが発生しました" in body
+        assert "Traceback" not in body
+
+
+def test_public_pages_are_cacheable_but_not_for_editors(client, article, django_user_model):
+    response = client.get(article.url)
+    assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+    assert "csrftoken" not in response.cookies
+    editor = django_user_model.objects.create_superuser(
+        "editor", "e@example.com", "pw-long-enough-1"
+    )
+    client.force_login(editor)
+    response = client.get(article.url)
+    assert "private" in response["Cache-Control"]
