@@ -1,0 +1,62 @@
+# Kisha: `make demo` runs the embedded default with demo content; `make test` runs what CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Quiet Wagtail's INFO logging and run tasks in-process during tests.
+TEST_ENV := LOG_LEVEL=WARNING KISHA_TASKS=immediate KISHA_SERVE_MEDIA=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: demo test lint test-sqlite test-postgres system venv bench services-stop clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e ".[test]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+system:
+	scripts/install-system-packages.sh
+
+demo: venv
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py demo_site
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py kisha_scheduler & trap "kill $$! 2>/dev/null" EXIT; \
+	  $(VENV)/bin/gunicorn kisha.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+	    --access-logfile - --forwarded-allow-ips=127.0.0.1
+
+lint: venv
+	$(VENV)/bin/ruff check kisha tests bench
+	$(VENV)/bin/ruff format --check kisha tests bench
+	$(PY) manage.py makemigrations --check --dry-run -v 1
+	$(PY) manage.py check --fail-level WARNING
+
+test: system venv lint test-sqlite test-postgres
+
+test-sqlite: venv
+	mkdir -p var artifacts
+	eval "$$(scripts/test-services.sh)"; \
+	  $(TEST_ENV) $(PY) -m pytest -p no:logging
+
+test-postgres: venv
+	mkdir -p var artifacts
+	eval "$$(scripts/test-services.sh)"; \
+	  $(TEST_ENV) DATABASE_URL=$$KISHA_TEST_DATABASE_URL $(PY) -m pytest -p no:logging
+
+bench: venv
+	KISHA_BENCH=1 scripts/install-system-packages.sh
+	$(PY) bench/pages.py
+
+services-stop:
+	-[ -f var/pg/PG_VERSION ] && setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	  $$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl -D var/pg stop
+	-[ -f var/redis-test.pid ] && kill $$(cat var/redis-test.pid)
+
+clean:
+	rm -rf $(VENV) var artifacts

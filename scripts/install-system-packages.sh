@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install the Debian packages Kisha's tests and benchmarks need, when they are missing:
+# chromium and CJK fonts for browser tests, PostgreSQL and Redis servers for the second test
+# run and the counters, nginx and wrk for the benchmarks. Safe to run repeatedly.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+if [ "${KISHA_BENCH:-0}" = "1" ]; then
+  command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
+  command -v wrk >/dev/null 2>&1 || need+=(wrk)
+fi
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing Debian packages: ${need[*]}"
+sudo=""
+if [ "$(id -u)" != "0" ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "Need root to install ${need[*]}; install them and run again." >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# policy-rc.d keeps the package scripts from starting services we start ourselves.
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,67 @@
+"""Real pages in headless Chromium (Debian's, never a downloaded build) driven by Playwright."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("KISHA_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/install-system-packages.sh")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
+    # and the live server thread are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_at(browser):
+    """`page_at(viewport)` opens a fresh page (own storage) with that viewport."""
+    contexts = []
+
+    def open_page(viewport=PHONE):
+        context = browser.new_context(viewport=viewport, locale="ja-JP", timezone_id="Asia/Tokyo")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot under artifacts/screenshots/ (kept by CI for a human look)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    suffix = "-pg" if os.environ.get("DATABASE_URL") else ""
+
+    def take(page, name):
+        path = SCREENSHOTS / f"{name}{suffix}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
