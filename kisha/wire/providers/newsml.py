@@ -1,0 +1,307 @@
+"""IPTC NewsML-G2: a single newsItem, or a newsMessage carrying an itemSet.
+
+Text items become entries; their body comes from ``contentSet/inlineXML`` (NITF or XHTML) or
+``inlineData`` (plain text). packageItems, conceptItems and pictures/video/graphics are reported
+per entry with the reason they are not articles, so a newsMessage with a package still ingests
+its text items. Elements are matched by local name, so a feed that forgets the NAR namespace
+on inner elements still reads.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml import etree
+
+from kisha.wire.decoding import charset_from_content_type, xml_to_utf8
+from kisha.wire.providers.base import (
+    EntryError,
+    EntryInvalid,
+    ParseResult,
+    Subject,
+    WireEntry,
+    WireFormatError,
+    WireImage,
+    WireProvider,
+)
+from kisha.wire.providers.common import (
+    collapse,
+    parse_datetime,
+    parse_pubstatus,
+    parse_urgency,
+    parse_version,
+    sanitize_html,
+    text_to_html,
+    web_url,
+)
+from kisha.wire.xmlsafe import local_name, namespace, parse_xml
+
+logger = logging.getLogger(__name__)
+
+NAR_NS = "http://iptc.org/std/nar/2006-10-01/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+MAX_ITEMS = 10_000
+TEXT_CLASSES = frozenset({"text"})
+# NITF block and inline elements that have an HTML equivalent; the rest are unwrapped by nh3,
+# keeping their text (person, org, location, money... are semantic spans, not layout).
+_NITF_TO_HTML = {"hl1": "h2", "hl2": "h2", "bq": "blockquote", "block": "div", "q": "em"}
+_NITF_DROP = frozenset({"media", "table", "nitf-table", "fn", "note"})
+_SUMMARY_ROLES = ("drol:summary", "drol:abstract", "")
+_SPACES = re.compile(r"[ \t\r\n]+")  # XML whitespace only: keep 全角 spaces
+
+
+class NewsMLProvider(WireProvider):
+    """NewsML-G2 newsItem / newsMessage documents."""
+
+    name = "newsml"
+    content_types = (
+        "application/vnd.iptc.g2.newsitem+xml",
+        "application/vnd.iptc.g2.newsmessage+xml",
+        "application/xml",
+        "text/xml",
+    )
+
+    def parse_document(self, data: bytes, *, content_type: str | None) -> ParseResult:
+        utf8 = xml_to_utf8(data, http_charset=charset_from_content_type(content_type))
+        root = parse_xml(utf8, label="NewsML-G2")
+        root_name = local_name(root)
+        if namespace(root) not in (NAR_NS, ""):
+            raise WireFormatError(
+                f"NewsML-G2: root element <{root_name}> is in namespace {namespace(root)!r}, "
+                "not the NewsML-G2 (NAR) namespace"
+            )
+        if root_name == "newsItem":
+            items = [root]
+        elif root_name == "newsMessage":
+            items = [
+                item for item_set in _children(root, "itemSet") for item in _elements(item_set)
+            ]
+        else:
+            raise WireFormatError(
+                f"NewsML-G2: root element <{root_name}> is not a newsItem or newsMessage "
+                "/ newsItem・newsMessage ではありません"
+            )
+        if len(items) > MAX_ITEMS:
+            raise WireFormatError(f"NewsML-G2: {len(items)} items is over the {MAX_ITEMS} cap")
+        result = ParseResult()
+        for position, item in enumerate(items):
+            guid = (item.get("guid") or "")[:200]
+            try:
+                result.entries.append(entry_from_item(item))
+            except EntryInvalid as exc:
+                result.errors.append(EntryError(position, guid, str(exc)))
+            except Exception as exc:  # one odd item must never cost the rest of the message
+                logger.exception("NewsML-G2: unexpected failure on item %s", position)
+                result.errors.append(EntryError(position, guid, f"unexpected error: {exc!r}"))
+        return result
+
+
+def entry_from_item(item: etree._Element) -> WireEntry:
+    """One newsItem element to a :class:`WireEntry`, or :class:`EntryInvalid` saying why not."""
+    kind = local_name(item)
+    if kind != "newsItem":
+        raise EntryInvalid(f"{kind} is not ingested: only newsItem carries an article")
+    guid = (item.get("guid") or "").strip()
+    if not guid:
+        raise EntryInvalid("newsItem has no guid")
+    item_meta = _child(item, "itemMeta")
+    item_class = _child(item_meta, "itemClass")
+    if item_class is None:
+        raise EntryInvalid("newsItem has no itemMeta/itemClass, so its kind is unknown")
+    class_code = _code(item_class)
+    if class_code not in TEXT_CLASSES:
+        raise EntryInvalid(
+            f"newsItem of class {class_code or '?'!r} is not a text item; only text is ingested"
+        )
+    content_meta = _child(item, "contentMeta")
+    language = _language(item, content_meta)
+    nitf = _Body.from_content_set(_child(item, "contentSet"))
+    pub_status = _child(item_meta, "pubStatus")
+    version = parse_version(item.get("version"))
+    headline = _pick_text(_children(content_meta, "headline"), language) or nitf.headline
+    if not headline:
+        raise EntryInvalid("newsItem has no headline")
+    return WireEntry(
+        guid=guid,
+        version=1 if version is None else version,
+        headline=headline,
+        body_html=nitf.html,
+        summary=_summary(content_meta, language) or nitf.summary,
+        byline=_byline(content_meta, language) or nitf.byline,
+        language=language,
+        pubstatus=parse_pubstatus(None if pub_status is None else _code(pub_status)),
+        urgency=parse_urgency(_text(_child(content_meta, "urgency"))),
+        subjects=tuple(_subjects(content_meta, language)),
+        firstcreated=parse_datetime(_text(_child(item_meta, "firstCreated")), "firstCreated"),
+        versioncreated=parse_datetime(_text(_child(item_meta, "versionCreated")), "versionCreated"),
+        embargoed=parse_datetime(_text(_child(item_meta, "embargoed")), "embargoed"),
+        images=tuple(nitf.images),
+        format="newsml-g2",
+    )
+
+
+class _Body:
+    """What a contentSet yields: sanitised HTML plus NITF head fields used as fallbacks."""
+
+    def __init__(self) -> None:
+        self.html = ""
+        self.headline = ""
+        self.byline = ""
+        self.summary = ""
+        self.images: list[WireImage] = []
+
+    @classmethod
+    def from_content_set(cls, content_set: etree._Element | None) -> _Body:
+        body = cls()
+        if content_set is None:
+            return body
+        for content in _elements(content_set):
+            name = local_name(content)
+            if name == "inlineData":
+                body.html = text_to_html(content.text or "")
+            elif name == "inlineXML":
+                for child in _elements(content):
+                    if local_name(child) == "nitf":
+                        body._read_nitf(child)
+                    elif local_name(child) in ("html", "body", "div"):
+                        html_body = _descendant(child, "body")
+                        body.html = _to_html(child if html_body is None else html_body)
+            if body.html:
+                break
+        return body
+
+    def _read_nitf(self, nitf: etree._Element) -> None:
+        head = _descendant(nitf, "body.head")
+        if head is not None:
+            self.headline = collapse(_text(_descendant(head, "hl1")))
+            self.byline = collapse(_text(_descendant(head, "byline")))
+            self.summary = collapse(_text(_descendant(head, "abstract")))
+        content = _descendant(nitf, "body.content")
+        if content is not None:
+            self.images = list(_nitf_images(content))
+            self.html = _to_html(content)
+
+
+def _to_html(container: etree._Element) -> str:
+    """The children of an NITF body.content or XHTML body as sanitised HTML."""
+    tree = copy.deepcopy(container)
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        name = local_name(element)
+        if name in _NITF_DROP and element is not tree:
+            _remove_keeping_tail(element)
+            continue
+        element.tag = _NITF_TO_HTML.get(name, name)
+        # Pretty-printing whitespace is insignificant in XML text; keep one space, not the indent.
+        element.text = _squash(element.text)
+        element.tail = _squash(element.tail)
+    parts = [tree.text or ""]
+    parts.extend(etree.tostring(child, encoding="unicode", method="html") for child in tree)
+    return sanitize_html("".join(parts))
+
+
+def _remove_keeping_tail(element: etree._Element) -> None:
+    """Drop an element but not the text that follows it (lxml's remove() drops its tail)."""
+    parent = element.getparent()
+    previous = element.getprevious()
+    if element.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _squash(text: str | None) -> str | None:
+    return _SPACES.sub(" ", text) if text else text
+
+
+def _nitf_images(content: etree._Element) -> Iterator[WireImage]:
+    for media in content.iter("{*}media", "media"):
+        if (media.get("media-type") or "").lower() not in ("image", "photo", "graphic"):
+            continue
+        reference = _descendant(media, "media-reference")
+        url = web_url(None if reference is None else reference.get("source"))
+        if url:
+            yield WireImage(
+                url=url,
+                caption=collapse(_text(_descendant(media, "media-caption"))),
+                credit=collapse(_text(_descendant(media, "media-producer"))),
+            )
+
+
+def _elements(parent: etree._Element) -> list[etree._Element]:
+    return [child for child in parent if isinstance(child.tag, str)]
+
+
+def _children(parent: etree._Element | None, name: str) -> list[etree._Element]:
+    if parent is None:
+        return []
+    return [child for child in _elements(parent) if local_name(child) == name]
+
+
+def _child(parent: etree._Element | None, name: str) -> etree._Element | None:
+    found = _children(parent, name)
+    return found[0] if found else None
+
+
+def _descendant(parent: etree._Element, name: str) -> etree._Element | None:
+    for element in parent.iter():
+        if element is not parent and local_name(element) == name:
+            return element
+    return None
+
+
+def _text(element: etree._Element | None) -> str:
+    return "" if element is None else "".join(element.itertext())
+
+
+def _code(element: etree._Element) -> str:
+    """Code of a qcode (``ninat:text``) or NewsCodes URI (``.../ninature/text``)."""
+    value = element.get("qcode") or element.get("uri") or ""
+    return value.strip().rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
+def _language(item: etree._Element, content_meta: etree._Element | None) -> str:
+    tag = _child(content_meta, "language")
+    if tag is not None and tag.get("tag"):
+        return tag.get("tag", "").strip()
+    return (item.get(XML_LANG) or "").strip()
+
+
+def _pick_text(
+    elements: Iterable[etree._Element], language: str, roles: tuple[str, ...] = ()
+) -> str:
+    """The text of the best element: matching role first, then the item's language."""
+    candidates = [e for e in elements if collapse(_text(e))]
+    if roles:
+        candidates = [e for e in candidates if (e.get("role") or "") in roles]
+        candidates.sort(key=lambda e: roles.index(e.get("role") or ""))
+    for element in candidates:
+        if (element.get(XML_LANG) or language) == language:
+            return collapse(_text(element))
+    return collapse(_text(candidates[0])) if candidates else ""
+
+
+def _summary(content_meta: etree._Element | None, language: str) -> str:
+    return _pick_text(_children(content_meta, "description"), language, _SUMMARY_ROLES)
+
+
+def _byline(content_meta: etree._Element | None, language: str) -> str:
+    by = _pick_text(_children(content_meta, "by"), language)
+    if by:
+        return by
+    names = [_pick_text(_children(c, "name"), language) for c in _children(content_meta, "creator")]
+    return ", ".join(name for name in names if name)
+
+
+def _subjects(content_meta: etree._Element | None, language: str) -> Iterator[Subject]:
+    for subject in _children(content_meta, "subject"):
+        label = _pick_text(_children(subject, "name"), language)
+        code = (subject.get("qcode") or subject.get("uri") or "").strip() or label
+        if code:
+            yield Subject(code, label or code)
