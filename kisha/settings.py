@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "kisha.accounts",
     "kisha.core",
     "kisha.news",
+    "kisha.rankings",
+    "kisha.wire",
+    "kisha.search",
     "kisha.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -181,10 +184,10 @@ else:
     }
 
 # --- Tasks ----------------------------------------------------------------------------------
-# One task system (django-tasks, which Wagtail already uses). Production: the database queue
-# with `manage.py db_worker` and `manage.py kisha_scheduler`. Tests and `KISHA_TASKS=immediate`
-# run tasks in-process.
-TASKS_BACKEND = config("KISHA_TASKS", "database")
+# One task system (django-tasks, which Wagtail already uses). Production (DATABASE_URL set): the
+# database queue, drained by `manage.py db_worker`. The embedded default and the tests run tasks
+# in-process. `manage.py kisha_scheduler` enqueues the periodic jobs either way.
+TASKS_BACKEND = config("KISHA_TASKS", "database" if DATABASE_URL else "immediate")
 TASKS = {
     "default": {
         "BACKEND": (
@@ -273,7 +276,6 @@ LOGGING = {
 # Seconds an anonymous page may be cached by a shared cache (CDN, Varnish).
 KISHA_PAGE_CACHE_SECONDS = int(config("KISHA_PAGE_CACHE_SECONDS", "60"))
 KISHA_LISTING_PAGE_SIZE = 20
-# Periodic jobs run by `manage.py kisha_scheduler`: dotted task path -> interval in seconds.
-KISHA_PERIODIC_TASKS: dict[str, int] = {
-    "kisha.news.tasks.publish_scheduled_pages": 60,
-}
+# Extra or overridden periodic jobs for `manage.py kisha_scheduler` (dotted task path ->
+# interval in seconds, 0 to turn one off). Apps declare their own on their AppConfig.
+KISHA_PERIODIC_TASKS: dict[str, int] = {}

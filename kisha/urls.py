@@ -13,6 +13,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("", include("kisha.rankings.urls")),
+    path("", include("kisha.wire.urls")),
+    path("", include("kisha.search.urls")),
 ]
 
 if settings.KISHA_SERVE_MEDIA:

@@ -1,8 +1,9 @@
-"""Named sidebar slots that other apps fill.
+"""Named slots in the site chrome that other apps fill.
 
-The site chrome names the slots and their order (ニュース速報 first, as on the reference page);
-an app registers a renderer for a slot in its AppConfig.ready(). A slot with no renderer, or
-whose renderer returns an empty string, renders nothing at all — never a placeholder.
+The chrome names the slots and their order: the sidebar's (ニュース速報 first, as on the
+reference page) and a banner across the top of every page. An app registers a renderer for a
+slot in its AppConfig.ready(). A slot with no renderer, or whose renderer returns an empty
+string, renders nothing at all — never a placeholder.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ logger = logging.getLogger(__name__)
 
 # The reference page's order, top to bottom.
 SIDEBAR_SLOTS = ("ticker", "recommend", "magazine", "newsletter", "rankings", "series", "products")
+# Full-width slots above the main column (a breaking-news banner).
+BANNER_SLOTS = ("banner",)
+REGIONS = {"sidebar": SIDEBAR_SLOTS, "banner": BANNER_SLOTS}
 
 Renderer = Callable[[HttpRequest, dict], str]
 
@@ -33,8 +37,9 @@ _registry: dict[str, Slot] = {}
 
 def register_slot(name: str, render: Renderer) -> None:
     """Fill the slot `name`. Registering twice replaces the renderer (apps reload in tests)."""
-    if name not in SIDEBAR_SLOTS:
-        raise ValueError(f"Unknown sidebar slot {name!r}; known slots: {', '.join(SIDEBAR_SLOTS)}")
+    known = SIDEBAR_SLOTS + BANNER_SLOTS
+    if name not in known:
+        raise ValueError(f"Unknown slot {name!r}; known slots: {', '.join(known)}")
     _registry[name] = Slot(name, render)
 
 
@@ -42,17 +47,18 @@ def unregister_slot(name: str) -> None:
     _registry.pop(name, None)
 
 
-def render_sidebar(request: HttpRequest, context: dict) -> SafeString:
-    """Render every filled slot in order. A failing slot is logged and left out, not fatal."""
+def render_region(region: str, request: HttpRequest, context: dict) -> SafeString:
+    """Render every filled slot of a region in order. A failing slot is logged and left out:
+    a broken side block must never take the article down with it."""
     parts = []
-    for name in SIDEBAR_SLOTS:
+    for name in REGIONS[region]:
         slot = _registry.get(name)
         if slot is None:
             continue
         try:
             html = slot.render(request, context)
-        except Exception:  # a broken side block must never take the article down with it
-            logger.exception("sidebar slot %s failed to render", name)
+        except Exception:
+            logger.exception("slot %s failed to render", name)
             continue
         if html and html.strip():
             parts.append(html)

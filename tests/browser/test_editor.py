@@ -8,7 +8,7 @@ from .conftest import DESKTOP
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 PASSWORD = "correct-horse-battery-9"

@@ -1,12 +1,11 @@
 from django import template
 
-from kisha.core.slots import render_sidebar
+from kisha.core.slots import render_region
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def sidebar(context):
-    """Render the filled sidebar slots; empty when none is filled."""
-    request = context.get("request")
-    return render_sidebar(request, context.flatten())
+def region(context, name):
+    """`{% region "sidebar" as html %}`: the filled slots of a region, or an empty string."""
+    return render_region(name, context.get("request"), context.flatten())

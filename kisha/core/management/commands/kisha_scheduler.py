@@ -1,4 +1,7 @@
-"""Enqueue periodic jobs (settings.KISHA_PERIODIC_TASKS) on their intervals, forever.
+"""Enqueue periodic jobs on their intervals, forever.
+
+An app declares its jobs as `periodic_tasks = {"dotted.task.path": seconds}` on its AppConfig;
+settings.KISHA_PERIODIC_TASKS adds jobs or overrides intervals (0 turns a job off).
 
 django-tasks has no scheduler of its own, and the cron-style add-ons need a newer Python than
 Kisha supports, so this is the one small loop Kisha keeps. Run exactly one per site: it only
@@ -11,11 +14,21 @@ import logging
 import signal
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("kisha.scheduler")
+
+
+def periodic_tasks() -> dict[str, int]:
+    """Every periodic job with its interval in seconds: the apps' own, then the settings'."""
+    intervals: dict[str, int] = {}
+    for app_config in apps.get_app_configs():
+        intervals.update(getattr(app_config, "periodic_tasks", {}))
+    intervals.update(getattr(settings, "KISHA_PERIODIC_TASKS", {}))
+    return {path: seconds for path, seconds in intervals.items() if seconds and seconds > 0}
 
 
 class Command(BaseCommand):
@@ -25,7 +38,8 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Enqueue every job once and exit.")
 
     def handle(self, *args, once: bool = False, **options):
-        jobs = {path: import_string(path) for path in settings.KISHA_PERIODIC_TASKS}
+        intervals = periodic_tasks()
+        jobs = {path: import_string(path) for path in intervals}
         next_run = dict.fromkeys(jobs, 0.0)
         stopping = False
 
@@ -41,7 +55,7 @@ class Command(BaseCommand):
             for path, job in jobs.items():
                 if now < next_run[path]:
                     continue
-                next_run[path] = now + settings.KISHA_PERIODIC_TASKS[path]
+                next_run[path] = now + intervals[path]
                 try:
                     job.enqueue()
                 except Exception:  # one failing job must not stop the others

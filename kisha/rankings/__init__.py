@@ -1,0 +1,1 @@
+"""Most-read counting and the 人気ランキング windows."""
