@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kisha.core.models import KishaImage
+from kisha.core.text import JST
 from kisha.news.models import (
     ArticlePage,
     Author,
@@ -73,7 +74,7 @@ def demo_build(
         topics = _ensure_topics(home)
         _ensure_author_index(home)
         images = _ensure_images(seed)
-        authors = _ensure_authors(images)
+        authors = _ensure_authors()
     say(
         f"セクション {len(sections)}、トピック {len(topics)}、執筆者 {len(authors)}、画像 {len(images)}"
     )
@@ -184,7 +185,7 @@ def _ensure_images(seed: int) -> list[KishaImage]:
     return result
 
 
-def _ensure_authors(images: list[KishaImage]) -> dict[str, Author]:
+def _ensure_authors() -> dict[str, Author]:
     result = {}
     for spec in c.AUTHORS:
         author, _ = Author.objects.get_or_create(
@@ -202,8 +203,6 @@ def _ensure_authors(images: list[KishaImage]) -> dict[str, Author]:
 
 def _published_at(*, seed: int, index: int, total: int, now: dt.datetime) -> dt.datetime:
     """Index 0 is the newest; stories spread evenly over the last 60 days, in Tokyo's day."""
-    from kisha.core.text import JST
-
     rng = random.Random(seed * 7 + index)
     step = SPREAD / max(total, 1)
     moment = now - dt.timedelta(minutes=5) - step * (index + rng.random() * 0.9)
