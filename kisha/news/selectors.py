@@ -28,6 +28,7 @@ NAV_CACHE_SECONDS = 300
 @dataclass(frozen=True)
 class SectionInfo:
     id: int
+    slug: str
     title: str
     label: str
     url: str
@@ -40,7 +41,9 @@ def sections() -> list[SectionInfo]:
     if cached is not None:
         return cached
     result = [
-        SectionInfo(id=s.id, title=s.title, label=s.label, url=s.url or "", path=s.path)
+        SectionInfo(
+            id=s.id, slug=s.slug, title=s.title, label=s.label, url=s.url or "", path=s.path
+        )
         for s in SectionPage.objects.live().public().order_by("path")
     ]
     cache.set(NAV_CACHE_KEY, result, NAV_CACHE_SECONDS)

@@ -103,11 +103,11 @@ def test_topic_and_author_pages_list_their_articles(client, article, topic, auth
     from kisha.news.models import AuthorIndexPage
 
     home.add_child(instance=AuthorIndexPage(title="執筆者", slug="authors"))
-    assert article.card_title in client.get(topic.url).content.decode()
+    assert article.title in client.get(topic.url).content.decode()
     response = client.get(author.url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "ワシントン特派員" in html and article.card_title in html
+    assert "ワシントン特派員" in html and article.title in html
     assert client.get("/authors/").status_code == 200
     assert client.get("/authors/no-such-writer/").status_code == 404
 

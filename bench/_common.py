@@ -1,0 +1,210 @@
+"""Helpers shared by the benchmarks: a Django environment for a throwaway database, a
+production server, nginx for the physical reference, and a tiny sequential HTTP client."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import platform
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
+BIN = Path(PYTHON).parent
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    load = os.getloadavg()
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+
+
+def bench_env(*, workdir: Path, database_url: str | None = None) -> dict[str, str]:
+    """Production-like settings (DEBUG off) on a throwaway database under `workdir`."""
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "LOG_LEVEL": "WARNING",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "MEDIA_ROOT": str(workdir / "media"),
+        "STATIC_ROOT": str(workdir / "static"),
+        "KISHA_SERVE_MEDIA": "1",
+        "KISHA_TASKS": "immediate",
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "kisha.settings",
+    }
+    env.pop("REDIS_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    else:
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(workdir / "kisha.sqlite3")
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 1) -> Iterator[int]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "kisha.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        wait_for_port(port)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@contextlib.contextmanager
+def nginx(root: Path) -> Iterator[int]:
+    """nginx serving `root` as static files: the physical floor for serving the same bytes."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    port = free_port()
+    conf_dir = Path(tempfile.mkdtemp(prefix="kisha-nginx-"))
+    (conf_dir / "nginx.conf").write_text(f"""
+worker_processes 2;
+pid {conf_dir}/nginx.pid;
+error_log {conf_dir}/error.log warn;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  default_type text/html;
+  client_body_temp_path {conf_dir}/body;
+  proxy_temp_path {conf_dir}/proxy;
+  fastcgi_temp_path {conf_dir}/fastcgi;
+  uwsgi_temp_path {conf_dir}/uwsgi;
+  scgi_temp_path {conf_dir}/scgi;
+  server {{ listen 127.0.0.1:{port}; root {root}; }}
+}}
+""")
+    proc = subprocess.Popen([binary, "-c", str(conf_dir / "nginx.conf"), "-p", str(conf_dir)])
+    try:
+        wait_for_port(port)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        shutil.rmtree(conf_dir, ignore_errors=True)
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def sequential_latency(port: int, path: str, *, requests: int) -> dict[str, float]:
+    """Median and p95 in milliseconds of `requests` sequential GETs, each on a new connection."""
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        status, _ = get(port, path)
+        timings.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}")
+    timings.sort()
+    return {
+        "median": statistics.median(timings),
+        "p95": timings[int(len(timings) * 0.95) - 1],
+    }
+
+
+def wrk(port: int, path: str, *, seconds: int, connections: int = 8) -> dict[str, float]:
+    """Requests per second and latency percentiles from wrk, when it is installed."""
+    binary = shutil.which("wrk")
+    if not binary:
+        return {}
+    out = subprocess.run(
+        [
+            binary,
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result: dict[str, float] = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if line.startswith("Requests/sec:"):
+            result["rps"] = float(parts[1])
+        elif len(parts) == 2 and parts[0] in ("50%", "99%"):
+            result[f"p{parts[0][:-1]}"] = _ms(parts[1])
+        elif "Non-2xx" in line or "Socket errors" in line:
+            result["errors"] = line.strip()
+    return result
+
+
+def _ms(value: str) -> float:
+    for suffix, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if value.endswith(suffix):
+            return float(value[: -len(suffix)]) * factor
+    return float(value)
