@@ -1,0 +1,314 @@
+"""Wagtail search backend that indexes Japanese text with ``kisha.search.tokenizer``.
+
+Set ``WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "kisha.search.backend"}}``. Wagtail's own
+signal handlers then reindex a page when it is saved, published or deleted, ``update_index``
+rebuilds everything, and every ``.search()`` (the public search page, the admin's page listing
+and choosers, image and document search) goes through the queries built here.
+
+Wagtail's database backend is not subclassed: it stores each run of Japanese as one word and its
+SQLite ranking runs the full-text query once per result row. This backend keeps one row of index
+terms per object in ``SearchDocument`` (three weighted columns) and asks SQLite FTS5 or
+PostgreSQL's tsvector, whichever the site runs on, through ``vendor.py``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from modelsearch.backends.base import (
+    BaseIndex,
+    BaseSearchBackend,
+    BaseSearchQueryCompiler,
+    BaseSearchResults,
+    FilterFieldError,
+)
+from modelsearch.index import RelatedFields, SearchField, get_indexed_models
+from modelsearch.query import MatchAll, Not, Phrase, PlainText, SearchQuery
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
+
+from django.db import connections, router, transaction
+from django.db.models import Count, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.encoding import force_str
+
+from .models import SearchDocument
+from .query import CompiledQuery, query_compile
+from .tokenizer import index_text
+from .vendor import vendor_for
+
+# Fields indexed in the middle weight: texts that summarise the story, above its body.
+LEAD_FIELDS = frozenset({"short_headline", "lead", "listing_title", "listing_summary"})
+# Index text kept per column. PostgreSQL refuses a tsvector over 1 MB; a story long enough to
+# reach this has said what it is about long before the cut.
+MAX_COLUMN_CHARS = 300_000
+
+
+def _prepare_value(value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return "\n".join(_prepare_value(item) for item in value)
+    if isinstance(value, dict):
+        return "\n".join(_prepare_value(item) for item in value.values())
+    return "" if value is None else force_str(value)
+
+
+def _field_texts(obj, fields):
+    """(field name, text) of every SearchField of ``obj``, following RelatedFields."""
+    for field in fields:
+        if isinstance(field, SearchField):
+            yield field.field_name, _prepare_value(field.get_value(obj))
+        elif isinstance(field, RelatedFields):
+            related = field.get_value(obj)
+            if related is None:
+                continue
+            if hasattr(related, "all"):
+                related = related.all()
+            elif callable(related):
+                related = related()
+            for sub in related if isinstance(related, QuerySet | list) else [related]:
+                # A related object's text summarises rather than headlines the parent.
+                for _name, text in _field_texts(sub, field.fields):
+                    yield "listing_summary", text
+
+
+def _cap(tokens: str) -> str:
+    if len(tokens) <= MAX_COLUMN_CHARS:
+        return tokens
+    return tokens[:MAX_COLUMN_CHARS].rsplit(" ", 1)[0]
+
+
+def document_columns(obj) -> dict[str, str]:
+    """The index text of ``obj`` for the title, lead and body columns."""
+    parts: dict[str, list[str]] = {"title": [], "lead": [], "body": []}
+    for name, text in _field_texts(obj, obj.get_search_fields()):
+        if not text:
+            continue
+        column = "title" if name == "title" else "lead" if name in LEAD_FIELDS else "body"
+        parts[column].append(text)
+    return {column: _cap(index_text("\n".join(texts))) for column, texts in parts.items()}
+
+
+class KishaIndex(BaseIndex):
+    """All models share one table, keyed by content type and primary key."""
+
+    def __init__(self, backend):
+        super().__init__(backend)
+        self.alias = router.db_for_write(SearchDocument)
+
+    def get_key(self):
+        return "kisha"
+
+    def add_model(self, model):
+        pass  # one table for every model: nothing to create
+
+    def refresh(self):
+        pass  # writes are visible at commit
+
+    def reset(self):
+        SearchDocument.objects.using(self.alias).all().delete()
+
+    def add_item(self, obj):
+        self.add_items(type(obj), [obj])
+
+    def add_items(self, model, items):
+        if not model.get_search_fields():
+            return
+        content_type_id = get_content_type_pk(model)
+        rows = [
+            SearchDocument(
+                content_type_id=content_type_id,
+                object_id=force_str(item.pk),
+                **document_columns(item),
+            )
+            for item in items
+        ]
+        SearchDocument.objects.using(self.alias).bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["content_type", "object_id"],
+            update_fields=["title", "lead", "body"],
+        )
+
+    def delete_item(self, item):
+        SearchDocument.objects.using(self.alias).filter(
+            content_type_id__in=get_descendants_content_types_pks(type(item)),
+            object_id=force_str(item.pk),
+        ).delete()
+
+    def delete_stale_entries(self):
+        """Drop rows of objects that no longer exist (deleted while indexing was off)."""
+        for model in get_indexed_models():
+            if model._meta.parents:
+                continue  # rows of a child model go with its concrete root's rows
+            existing = model._default_manager.values_list("pk", flat=True)
+            SearchDocument.objects.using(self.alias).filter(
+                content_type_id__in=get_descendants_content_types_pks(model)
+            ).exclude(object_id__in=[force_str(pk) for pk in existing.iterator()]).delete()
+
+
+class KishaRebuilder:
+    """``update_index``: the whole rebuild in one transaction, so searches never see it half done."""
+
+    def __init__(self, index: KishaIndex):
+        self.index = index
+        self.atomic = transaction.atomic(using=index.alias)
+
+    def start(self):
+        self.atomic.__enter__()
+        self.index.delete_stale_entries()
+        return self.index
+
+    def finish(self):
+        self.atomic.__exit__(None, None, None)
+
+
+def _query_text(query) -> str | None:
+    """The query as a search-box string; None for match-all."""
+    if isinstance(query, str):
+        return query
+    if isinstance(query, MatchAll):
+        return None
+    if isinstance(query, PlainText):
+        return query.query_string
+    if isinstance(query, Phrase):
+        return '"' + query.query_string.replace('"', " ") + '"'
+    if isinstance(query, Not):
+        inner = _query_text(query.subquery)
+        return "-" + inner if inner else ""
+    if isinstance(query, SearchQuery) and hasattr(query, "subqueries"):
+        return " ".join(t for t in map(_query_text, query.subqueries) if t)
+    if isinstance(query, SearchQuery) and hasattr(query, "subquery"):
+        return _query_text(query.subquery)  # Boost, Fuzzy: the terms themselves still count
+    return force_str(query)
+
+
+class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
+    DEFAULT_OPERATOR = "and"
+    HANDLES_ORDER_BY_EXPRESSIONS = True
+
+    def check(self):
+        # The queryset's filters and ordering run in the database as they are, so any field
+        # works, not only those declared as FilterField.
+        pass
+
+    def _columns(self) -> tuple[str, ...]:
+        if not self.fields:
+            return ("title", "lead", "body")
+        columns = {
+            "title" if f == "title" else "lead" if f in LEAD_FIELDS else "body" for f in self.fields
+        }
+        return tuple(c for c in ("title", "lead", "body") if c in columns)
+
+    def search(self, start, stop, score_field=None):
+        queryset = self.queryset
+        text = _query_text(self.query)
+        if text is None:
+            return queryset[start:stop]
+        compiled: CompiledQuery = query_compile(text)
+        if compiled.empty:
+            return queryset.none()
+
+        model = queryset.model
+        connection = connections[queryset.db]
+        vendor = vendor_for(connection)
+        content_types = get_descendants_content_types_pks(model)
+        columns = self._columns()
+        pk_column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(model._meta.pk.column)}"
+        key_field = model._meta.pk
+        while key_field.is_relation:  # a page's key is its link to wagtailcore_page
+            key_field = key_field.target_field
+        integer_pk = key_field.get_internal_type() in (
+            "AutoField",
+            "BigAutoField",
+            "IntegerField",
+            "BigIntegerField",
+            "SmallAutoField",
+            "PositiveIntegerField",
+        )
+
+        match_sql, match_params = vendor.match_ids(
+            compiled, content_types=content_types, columns=columns, integer_pk=integer_pk
+        )
+        # Only tokens and ids reach these statements, and only as bound parameters (see vendor.py).
+        queryset = queryset.filter(pk__in=RawSQL(match_sql, match_params))  # noqa: S611
+
+        if self.order_by_relevance and score_field is None:
+            score_field = "_search_score"
+        if score_field is not None:
+            score_sql, score_params = vendor.score(
+                compiled, content_types=content_types, columns=columns, outer_pk=pk_column
+            )
+            queryset = queryset.annotate(
+                **{score_field: RawSQL(score_sql, score_params, output_field=FloatField())}  # noqa: S611
+            )
+        if self.order_by_relevance:
+            queryset = queryset.order_by(f"-{score_field}", "-pk")
+        elif not queryset.query.order_by:
+            queryset = queryset.order_by("-pk")  # a stable order across pages
+        return queryset[start:stop]
+
+
+class KishaSearchResults(BaseSearchResults):
+    supports_facet = True
+
+    def get_queryset(self, *, scored: bool = True):
+        return self.query_compiler.search(
+            self.start, self.stop, score_field=self._score_field if scored else None
+        )
+
+    def _do_search(self):
+        return list(self.get_queryset())
+
+    def _do_count(self):
+        compiler = self.query_compiler
+        relevance, compiler.order_by_relevance = compiler.order_by_relevance, False
+        try:
+            return compiler.search(None, None).order_by().count()
+        finally:
+            compiler.order_by_relevance = relevance
+
+    def facet(self, field_name):
+        field = self.query_compiler._get_filterable_field(field_name)
+        if field is None:
+            raise FilterFieldError(
+                f'Cannot facet search results with field "{field_name}". Please add '
+                f"index.FilterField('{field_name}') to "
+                f"{self.query_compiler.queryset.model.__name__}.search_fields.",
+                field_name=field_name,
+            )
+        compiler = self.query_compiler
+        relevance, compiler.order_by_relevance = compiler.order_by_relevance, False
+        try:
+            rows = (
+                compiler.search(None, None)
+                .order_by()
+                .values(field_name)
+                .annotate(count=Count("pk"))
+                .order_by("-count")
+            )
+            return OrderedDict((row[field_name], row["count"]) for row in rows)
+        finally:
+            compiler.order_by_relevance = relevance
+
+
+class KishaSearchBackend(BaseSearchBackend):
+    query_compiler_class = KishaSearchQueryCompiler
+    # Autocomplete (the admin's choosers) is the same search: a one-character term is already a
+    # prefix, and a longer one matches inside words through the bigrams.
+    autocomplete_query_compiler_class = KishaSearchQueryCompiler
+    index_class = KishaIndex
+    results_class = KishaSearchResults
+    rebuilder_class = KishaRebuilder
+
+    def get_index_for_model(self, model):
+        return self.index_class(self)
+
+    def get_index_for_object(self, obj):
+        return self.index_class(self)
+
+    def all_indexes(self):
+        return [self.index_class(self)]
+
+
+SearchBackend = KishaSearchBackend
