@@ -1,3 +1,5 @@
+"""Most-read counting and the 人気ランキング windows."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,18 @@ class RankingsConfig(AppConfig):
     name = "kisha.rankings"
     label = "rankings"
     verbose_name = "人気ランキング"
+    # Folding often keeps the durable tables (and the newsroom's chart) within seconds of the
+    # counters; the refresh folds first, so a view reaches the sidebar within about a minute.
+    periodic_tasks = {
+        "kisha.rankings.tasks.fold_views": 15,
+        "kisha.rankings.tasks.refresh_rankings": 30,
+        "kisha.rankings.tasks.prune_views": 3600,
+    }
+
+    def ready(self) -> None:
+        from kisha.core.slots import register_slot
+
+        from . import signals  # noqa: F401  (keeps the live-article set and fragment current)
+        from .fragments import rankings_slot
+
+        register_slot("rankings", rankings_slot)

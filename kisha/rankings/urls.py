@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "rankings"
-urlpatterns: list = []
+urlpatterns = [
+    path("api/views/", views.beacon, name="beacon"),
+    path("api/rankings/", views.rankings_json, name="json"),
+    path("fragments/rankings/", views.rankings_fragment, name="fragment"),
+]

@@ -1,0 +1,214 @@
+"""The embedded default: count in this process's memory, write the counts to the database in
+batches every few seconds.
+
+Duplicate readers and the per-address rate limit are tracked in this process too. With several
+worker processes a reader whose reloads land on different workers can count once per worker
+per dedupe period; Redis (shared by all workers) has no such gap. A hard crash of a process loses
+at most the views it counted since its last flush (KISHA_RANKINGS_FLUSH_SECONDS).
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import logging
+import os
+import threading
+import time
+import uuid
+from collections import OrderedDict
+
+from ..conf import conf
+from ..metrics import metrics_flush, metrics_incr
+from .base import BaseCounter, Batch, Outcome, jst_hour
+
+logger = logging.getLogger("kisha.rankings")
+
+# Readers and addresses remembered per process; past this the oldest are forgotten first
+# (so memory stays bounded under a flood of fresh reader ids).
+MAX_TRACKED = 500_000
+# Batches handed to one fold; the rest wait for the next one.
+MAX_BATCHES = 500
+
+
+class DatabaseCounter(BaseCounter):
+    name = "database"
+
+    def __init__(
+        self,
+        *,
+        flush_seconds: float = 5.0,
+        dedupe_seconds: float = 1800,
+        rate_limit: int = 30,
+        rate_window: int = 3600,
+        flush_thread: bool = True,
+        max_tracked: int = MAX_TRACKED,
+    ) -> None:
+        self.flush_seconds = flush_seconds
+        self.dedupe_seconds = dedupe_seconds
+        self.rate_limit = rate_limit
+        self.rate_window = rate_window
+        self.flush_thread = flush_thread
+        self.max_tracked = max_tracked
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._reset_state()
+
+    @classmethod
+    def from_settings(cls) -> DatabaseCounter:
+        return cls(
+            flush_seconds=float(conf("KISHA_RANKINGS_FLUSH_SECONDS")),
+            dedupe_seconds=float(conf("KISHA_RANKINGS_DEDUPE_SECONDS")),
+            rate_limit=int(conf("KISHA_RANKINGS_RATE_LIMIT")),
+            rate_window=int(conf("KISHA_RANKINGS_RATE_WINDOW")),
+        )
+
+    def _reset_state(self) -> None:
+        self._pid = os.getpid()
+        self._counts: dict[tuple[int, dt.datetime], int] = {}
+        # (page, reader) -> monotonic expiry; insertion order is expiry order, so expired
+        # entries are always at the front.
+        self._seen: OrderedDict[tuple[int, str], float] = OrderedDict()
+        self._rates: dict[tuple[str, int], int] = {}
+        self._rate_slot = -1
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    def record(self, *, page_id: int, reader: str, address: str, now: dt.datetime) -> Outcome:
+        if os.getpid() != self._pid:
+            # A forked child must not flush what its parent counted.
+            with self._lock:
+                self._reset_state()
+        self._ensure_thread()
+        hour = jst_hour(now)
+        with self._lock:
+            clock = time.monotonic()
+            seen = self._seen
+            while seen:
+                first_key, expiry = next(iter(seen.items()))
+                if expiry > clock and len(seen) < self.max_tracked:
+                    break
+                seen.popitem(last=False)
+            key = (page_id, reader)
+            if key in seen:
+                return Outcome.DUPLICATE
+            seen[key] = clock + self.dedupe_seconds
+            slot = int(now.timestamp() // self.rate_window)
+            if slot != self._rate_slot:
+                self._rates.clear()
+                self._rate_slot = slot
+            rate_key = (address, page_id)
+            used = self._rates.get(rate_key, 0)
+            if used >= self.rate_limit or (used == 0 and len(self._rates) >= self.max_tracked):
+                return Outcome.RATE_LIMITED
+            self._rates[rate_key] = used + 1
+            self._counts[(page_id, hour)] = self._counts.get((page_id, hour), 0) + 1
+        return Outcome.COUNTED
+
+    def buffered(self) -> int:
+        with self._lock:
+            return sum(self._counts.values())
+
+    def flush(self) -> int:
+        """Write the buffer as one batch of PendingViews rows. On a database error the counts
+        go back into the buffer for the next flush, so a locked or restarting database delays
+        views instead of losing them."""
+        from django.db import transaction
+
+        from ..models import PendingViews
+
+        with self._flush_lock:
+            with self._lock:
+                taken, self._counts = self._counts, {}
+            written = 0
+            if taken:
+                batch_id = uuid.uuid4().hex
+                rows = [
+                    PendingViews(batch_id=batch_id, page_id=page_id, hour=hour, views=views)
+                    for (page_id, hour), views in taken.items()
+                ]
+                try:
+                    with transaction.atomic():
+                        PendingViews.objects.bulk_create(rows, batch_size=1000)
+                    written = sum(taken.values())
+                except Exception:
+                    logger.warning(
+                        "rankings: flush of %d views failed; kept for the next flush",
+                        sum(taken.values()),
+                        exc_info=True,
+                    )
+                    metrics_incr("flush_failed")
+                    with self._lock:
+                        for key, views in taken.items():
+                            self._counts[key] = self._counts.get(key, 0) + views
+            metrics_flush()
+            return written
+
+    def batches(self) -> list[Batch]:
+        from ..models import PendingViews
+
+        ids = list(
+            PendingViews.objects.values_list("batch_id", flat=True)
+            .order_by("batch_id")
+            .distinct()[:MAX_BATCHES]
+        )
+        grouped: dict[str, list] = {batch_id: [] for batch_id in ids}
+        for batch_id, page_id, hour, views in PendingViews.objects.filter(
+            batch_id__in=ids
+        ).values_list("batch_id", "page_id", "hour", "views"):
+            grouped[batch_id].append((page_id, hour, views))
+        return [
+            Batch(id=f"db:{batch_id}", rows=rows, source=self.name, meta={"batch_id": batch_id})
+            for batch_id, rows in grouped.items()
+        ]
+
+    def ack(self, batch: Batch) -> None:
+        from ..models import PendingViews
+
+        PendingViews.objects.filter(batch_id=batch.meta["batch_id"]).delete()
+
+    def status(self) -> dict:
+        from ..models import PendingViews
+
+        return {
+            "backend": self.name,
+            "buffered_views": self.buffered(),
+            "pending_batches": PendingViews.objects.values("batch_id").distinct().count(),
+            "flush_seconds": self.flush_seconds,
+        }
+
+    def close(self) -> None:
+        self._stopping.set()
+        if os.getpid() == self._pid:
+            self.flush()
+
+    # --- the flush thread ----------------------------------------------------------------
+
+    def _ensure_thread(self) -> None:
+        if not self.flush_thread or self._thread is not None:
+            return
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._run, name="rankings-flush", daemon=True)
+            self._thread.start()
+            # A graceful worker exit (gunicorn's TERM, a restart) writes what is left.
+            atexit.register(self._flush_at_exit)
+
+    def _run(self) -> None:
+        from django.db import close_old_connections
+
+        while not self._stopping.wait(self.flush_seconds):
+            try:
+                self.flush()
+            except Exception:
+                logger.exception("rankings: flush thread error")
+            finally:
+                close_old_connections()
+
+    def _flush_at_exit(self) -> None:
+        if os.getpid() == self._pid and not self._stopping.is_set():
+            try:
+                self.flush()
+            except Exception:
+                logger.exception("rankings: final flush failed")
