@@ -5,3 +5,13 @@ class WireConfig(AppConfig):
     name = "kisha.wire"
     label = "wire"
     verbose_name = "ニュース速報"
+    # The task enqueues a poll for each source whose own interval has passed.
+    periodic_tasks = {"kisha.wire.tasks.wire_poll_due_sources": 30}
+
+    def ready(self) -> None:
+        from kisha.core.slots import register_slot
+
+        from .chrome import render_banner_slot, render_ticker_slot
+
+        register_slot("ticker", render_ticker_slot)
+        register_slot("banner", render_banner_slot)

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "wire"
-urlpatterns: list = []
+urlpatterns = [
+    path("sokuho/", views.listing, name="listing"),
+    path("fragments/ticker/", views.ticker_fragment, name="ticker_fragment"),
+    path("fragments/banner/", views.banner_fragment, name="banner_fragment"),
+]

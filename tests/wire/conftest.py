@@ -92,3 +92,44 @@ def respond(
     handler.end_headers()
     if body:
         handler.wfile.write(body)
+
+
+# --- Database-backed fixtures for ingest, ticker and admin tests ----------------------------
+
+FIXED_NOW = "2026-11-26T05:00:00+00:00"
+
+
+def ninjs_item(guid: str, version: int = 1, **fields) -> dict:
+    """A ninjs 2.x text item; keyword arguments override or add fields."""
+    item = {
+        "uri": guid,
+        "version": str(version),
+        "type": "text",
+        "headline": fields.pop("headline", f"見出し {guid} 第{version}版"),
+        "versioncreated": fields.pop("versioncreated", "2026-11-26T04:00:00+00:00"),
+        "pubstatus": fields.pop("pubstatus", "usable"),
+        "bodies": [{"role": "main", "contenttype": "text/html", "value": "<p>本文です。</p>"}],
+        "subjects": fields.pop("subjects", [{"code": "subj:11000000", "name": "politics"}]),
+    }
+    item.update(fields)
+    return item
+
+
+def ninjs_batch(*items: dict) -> bytes:
+    import json
+
+    return json.dumps(list(items), ensure_ascii=False).encode("utf-8")
+
+
+@pytest.fixture
+def source(db, world, business):
+    from kisha.wire.models import WireSource, WireSubjectMapping
+
+    wire_source = WireSource.objects.create(
+        name="ロイター", format="ninjs", credit="ロイター", default_section=world
+    )
+    WireSubjectMapping.objects.create(
+        source=wire_source, code="subj:04000000", section=business, sort_order=0
+    )
+    WireSubjectMapping.objects.create(source=wire_source, code="World", section=world, sort_order=1)
+    return wire_source

@@ -1,0 +1,184 @@
+"""Newsroom admin views beyond Wagtail's generic ones: an item with its versions and actions
+(記事化, banner pin/dismiss), a source with its recent runs and 今すぐ取得, a run with its errors.
+
+Every action is a POST that calls a service; the views only check permissions and redirect.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.views import View
+
+from wagtail.admin.views.generic import EditView, InspectView
+from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from kisha.wire.models import BannerState, WireItem, WireSource
+from kisha.wire.providers.common import sanitize_html
+from kisha.wire.selectors import wire_item_versions
+from kisha.wire.services import (
+    WirePromoteError,
+    wire_clear_cache,
+    wire_item_promote,
+    wire_item_set_banner,
+    wire_source_poll,
+)
+
+
+class IngestOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Rows that only ingest creates: nobody adds them by hand, and nobody deletes them
+    (a deleted item would come back as new on the next poll)."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class ReadOnlyPermissionPolicy(IngestOnlyPermissionPolicy):
+    def user_has_permission(self, user, action):
+        if action == "change":
+            return False
+        return super().user_has_permission(user, action)
+
+
+def _can_change_items(user) -> bool:
+    return user.has_perm("wire.change_wireitem")
+
+
+class WireItemInspectView(InspectView):
+    template_name = "wire/admin/item_inspect.html"
+
+    def get_body_html_display_value(self):
+        # Sanitised at ingest; cleaned again because it is about to be rendered as HTML.
+        return mark_safe(sanitize_html(self.object.body_html)) or "-"  # noqa: S308
+
+    def get_link_display_value(self):
+        link = self.object.link
+        return (
+            format_html('<a href="{}" rel="noopener noreferrer">{}</a>', link, link)
+            if link
+            else "-"
+        )
+
+    def get_article_display_value(self):
+        article = self.object.article
+        if article is None:
+            return "-"
+        url = reverse("wagtailadmin_pages:edit", args=(article.pk,))
+        state = "公開中" if article.live else "下書き"
+        return format_html('<a href="{}">{}</a>({})', url, article.title, state)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item = self.object
+        context["versions"] = wire_item_versions(item=item)
+        context["can_act"] = _can_change_items(self.request.user)
+        context["promote_url"] = reverse("wire_items:promote", args=(item.pk,))
+        context["banner_actions"] = [
+            (reverse("wire_items:banner", args=(item.pk, state)), label)
+            for state, label in (
+                (BannerState.PINNED, "速報バナーに固定"),
+                (BannerState.DISMISSED, "速報バナーに出さない"),
+                (BannerState.AUTO, "バナーを自動に戻す"),
+            )
+            if state != item.banner
+        ]
+        return context
+
+
+class WireItemEditView(EditView):
+    """Editors may correct an item's section or banner state; the ticker must show it at once."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        wire_clear_cache()
+        return instance
+
+
+class PromoteView(View):
+    """記事化: create (or reopen) the draft article and go to its edit page."""
+
+    def post(self, request, pk):
+        item = get_object_or_404(WireItem.objects.select_related("source", "section"), pk=pk)
+        if not _can_change_items(request.user):
+            raise PermissionDenied
+        section = item.section or item.source.default_section
+        if section is not None and not section.permissions_for_user(request.user).can_add_subpage():
+            raise PermissionDenied
+        try:
+            page = wire_item_promote(item=item, editor=request.user)
+        except WirePromoteError as exc:
+            messages.error(request, str(exc))
+            return redirect("wire_items:inspect", pk=item.pk)
+        messages.success(request, f"下書き記事「{page.title}」を作成しました。")
+        return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+class BannerView(View):
+    def post(self, request, pk, state):
+        if not _can_change_items(request.user):
+            raise PermissionDenied
+        if state not in BannerState.values:
+            raise PermissionDenied
+        item = get_object_or_404(WireItem, pk=pk)
+        wire_item_set_banner(item=item, state=state)
+        messages.success(request, f"速報バナー: {BannerState(state).label}")
+        return redirect("wire_items:inspect", pk=item.pk)
+
+
+class WireSourceInspectView(InspectView):
+    template_name = "wire/admin/source_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["runs"] = self.object.runs.order_by("-started_at", "-id")[:20]
+        context["errors"] = self.object.ingest_errors.order_by("-created_at", "-id")[:50]
+        context["poll_url"] = reverse("wire_sources:poll", args=(self.object.pk,))
+        context["can_poll"] = self.request.user.has_perm("wire.change_wiresource")
+        return context
+
+
+class WireSourceEditView(EditView):
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        url = reverse("wire_sources:inspect", args=(self.object.pk,))
+        buttons.append(Button("取得状況・今すぐ取得", url=url, icon_name="download", priority=5))
+        return buttons
+
+
+class PollView(View):
+    """今すぐ取得: poll one source now and report its counts."""
+
+    def post(self, request, pk):
+        if not request.user.has_perm("wire.change_wiresource"):
+            raise PermissionDenied
+        source = get_object_or_404(WireSource, pk=pk)
+        summary = wire_source_poll(source=source)
+        if summary.failed_documents:
+            messages.error(request, f"取得に失敗しました: {summary.message}")
+        elif summary.not_modified:
+            messages.success(request, "フィードは前回から更新されていません。")
+        elif summary.message:
+            messages.warning(request, summary.message)
+        else:
+            messages.success(request, f"取得しました: {summary.as_japanese()}")
+        return redirect("wire_sources:inspect", pk=source.pk)
+
+
+class WireRunInspectView(InspectView):
+    template_name = "wire/admin/run_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["error_rows"] = self.object.error_rows.order_by("position", "id")[:500]
+        return context

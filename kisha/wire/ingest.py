@@ -1,0 +1,250 @@
+"""The idempotent core of ingest: parsed entries → WireItem rows, a chunk per transaction.
+
+Each chunk is read, compared and written in one transaction, keyed on (source, guid hash), so a
+run that dies between chunks leaves only whole chunks behind and a rerun finds them "unchanged":
+the end state is the same as one clean run. ``services.py`` wraps this with the run log, the
+fetch and the cache purge; nothing here knows where the bytes came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kisha.wire.models import WireItem, WireItemVersion, WireSource, guid_digest
+from kisha.wire.providers import WireEntry
+
+CHUNK_SIZE = 500
+# Fields a newer version overwrites (everything an entry carries, plus derived ones).
+UPDATE_FIELDS = [
+    "guid",
+    "version",
+    "content_hash",
+    "format",
+    "headline",
+    "summary",
+    "body_html",
+    "byline",
+    "language",
+    "pubstatus",
+    "urgency",
+    "subjects",
+    "images",
+    "link",
+    "firstcreated",
+    "versioncreated",
+    "embargoed",
+    "item_time",
+    "updated_at",
+    "section",
+]
+SectionResolver = Callable[[WireEntry], int | None]
+
+
+@dataclass
+class IngestSummary:
+    """Counts of one or more ingests, as the command and the admin print them."""
+
+    ingested: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ignored_older: int = 0
+    errors: int = 0
+    failed_documents: int = 0
+    not_modified: bool = False
+    message: str = ""
+
+    def add(self, other: IngestSummary) -> IngestSummary:
+        for name in ("ingested", "updated", "unchanged", "ignored_older", "errors"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.failed_documents += other.failed_documents
+        self.message = "; ".join(m for m in (self.message, other.message) if m)
+        return self
+
+    @property
+    def changed(self) -> int:
+        return self.ingested + self.updated
+
+    def __str__(self) -> str:
+        return (
+            f"ingested {self.ingested} / updated {self.updated} / unchanged {self.unchanged} / "
+            f"ignored-older {self.ignored_older} / errors {self.errors}"
+        )
+
+    def as_japanese(self) -> str:
+        return (
+            f"新規 {self.ingested}件・更新 {self.updated}件・変更なし {self.unchanged}件・"
+            f"旧版 {self.ignored_older}件・エラー {self.errors}件"
+        )
+
+
+def entry_hash(entry: WireEntry) -> str:
+    """A digest of everything an entry says, to tell a resend from a same-version correction."""
+    payload = json.dumps(dataclasses.asdict(entry), default=str, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def latest_per_guid(entries: Iterable[WireEntry]) -> list[WireEntry]:
+    """One entry per guid (the highest version; the later one on a tie), in document order."""
+    best: dict[str, WireEntry] = {}
+    for entry in entries:
+        current = best.get(entry.guid)
+        if current is None or entry.version >= current.version:
+            best.pop(entry.guid, None)  # re-insert so order follows the winning entry
+            best[entry.guid] = entry
+    return list(best.values())
+
+
+def section_resolver(source: WireSource) -> SectionResolver:
+    """Map an entry to a section id: the first subject (code, then label) in the source's
+    mapping table wins, else the source's default section."""
+    table: dict[str, int] = {}
+    for row in source.mappings.order_by("sort_order", "id"):
+        table.setdefault(row.code.strip().lower(), row.section_id)
+    default = source.default_section_id
+
+    def resolve(entry: WireEntry) -> int | None:
+        for subject in entry.subjects:
+            for key in (subject.code, subject.label):
+                section_id = table.get(key.strip().lower()) if key else None
+                if section_id is not None:
+                    return section_id
+        return default
+
+    return resolve
+
+
+def _item_fields(entry: WireEntry, section_id: int | None, now: dt.datetime) -> dict:
+    moment = entry.versioncreated or entry.firstcreated or now
+    return {
+        "guid": entry.guid,
+        "version": entry.version,
+        "content_hash": entry_hash(entry),
+        "format": entry.format[:40],
+        "headline": entry.headline,
+        "summary": entry.summary,
+        "body_html": entry.body_html,
+        "byline": entry.byline,
+        "language": entry.language,
+        "pubstatus": entry.pubstatus,
+        "urgency": entry.urgency,
+        "subjects": [list(subject) for subject in entry.subjects],
+        "images": [dataclasses.asdict(image) for image in entry.images],
+        "link": entry.link,
+        "firstcreated": entry.firstcreated,
+        "versioncreated": entry.versioncreated,
+        "embargoed": entry.embargoed,
+        # A clock ahead of ours (or a hostile feed) must not pin an item atop the ticker.
+        "item_time": min(moment, now),
+        "updated_at": now,
+        "section_id": section_id,
+    }
+
+
+def _version_row(item: WireItem, now: dt.datetime) -> WireItemVersion:
+    return WireItemVersion(
+        item=item,
+        version=item.version,
+        content_hash=item.content_hash,
+        headline=item.headline,
+        summary=item.summary,
+        body_html=item.body_html,
+        byline=item.byline,
+        pubstatus=item.pubstatus,
+        urgency=item.urgency,
+        versioncreated=item.versioncreated,
+        received_at=now,
+    )
+
+
+@dataclass
+class ChunkOutcome:
+    summary: IngestSummary
+    withdrawn_article_ids: list[int]
+
+
+def apply_chunk(
+    *, source: WireSource, entries: list[WireEntry], resolve: SectionResolver
+) -> ChunkOutcome:
+    """Write one chunk in one transaction; retried once if a concurrent ingest got there first."""
+    try:
+        return _apply_chunk_once(source=source, entries=entries, resolve=resolve)
+    except IntegrityError:
+        # Another worker inserted some of these guids meanwhile: they now exist, so a second
+        # pass sees them as existing items and compares versions instead of inserting.
+        return _apply_chunk_once(source=source, entries=entries, resolve=resolve)
+
+
+def _apply_chunk_once(
+    *, source: WireSource, entries: list[WireEntry], resolve: SectionResolver
+) -> ChunkOutcome:
+    now = timezone.now()
+    summary = IngestSummary()
+    withdrawn: list[int] = []
+    by_hash = {guid_digest(entry.guid): entry for entry in entries}
+    with transaction.atomic():
+        existing = {
+            item.guid_hash: item
+            for item in WireItem.objects.filter(source=source, guid_hash__in=list(by_hash))
+        }
+        created: list[WireItem] = []
+        changed: list[WireItem] = []
+        new_versions: list[WireItem] = []
+        corrected: list[WireItem] = []
+        for digest, entry in by_hash.items():
+            item = existing.get(digest)
+            if item is None:
+                fields = _item_fields(entry, resolve(entry), now)
+                created.append(WireItem(source=source, guid_hash=digest, received_at=now, **fields))
+                summary.ingested += 1
+                continue
+            if entry.version < item.version:
+                summary.ignored_older += 1
+                continue
+            fields = _item_fields(entry, resolve(entry), now)
+            if entry.version == item.version and fields["content_hash"] == item.content_hash:
+                summary.unchanged += 1
+                continue
+            # Same version, different content: the agency corrected in place; newer: a version.
+            (corrected if entry.version == item.version else new_versions).append(item)
+            for name, value in fields.items():
+                setattr(item, name, value)
+            changed.append(item)
+            summary.updated += 1
+            if item.pubstatus != "usable" and item.article_id:
+                withdrawn.append(item.article_id)
+        WireItem.objects.bulk_create(created)
+        if changed:
+            WireItem.objects.bulk_update(changed, UPDATE_FIELDS)
+        WireItemVersion.objects.bulk_create(
+            [_version_row(item, now) for item in (*created, *new_versions)]
+        )
+        for item in corrected:
+            row = _version_row(item, now)
+            WireItemVersion.objects.filter(item=item, version=item.version).update(
+                **{
+                    f.attname: getattr(row, f.attname)
+                    for f in WireItemVersion._meta.concrete_fields
+                    if f.attname not in ("id", "item_id", "version")
+                }
+            )
+        # In the same transaction, so a crash can never leave a withdrawn item's story live.
+        withdraw_articles(article_ids=withdrawn)
+    return ChunkOutcome(summary, withdrawn)
+
+
+def withdraw_articles(*, article_ids: list[int]) -> None:
+    """Unpublish stories promoted from withheld or canceled items; the pages stay as drafts."""
+    if not article_ids:
+        return
+    from kisha.news.models import ArticlePage
+
+    for page in ArticlePage.objects.filter(pk__in=article_ids, live=True):
+        page.unpublish(user=None, log_action=True)

@@ -1,0 +1,321 @@
+"""Wire sources, the items they deliver (with every version kept) and the ingest log.
+
+An item is keyed by (source, sha256 of guid): agencies' guids are URIs of any length and in any
+script, which PostgreSQL cannot put in a unique B-tree index as text, while a fixed-size hash
+can. Writes happen in ``services.py``; these classes hold fields, validation and admin panels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+from kisha.wire.fetch import FetchError, parse_target
+
+FORMAT_CHOICES = [
+    ("", "自動判別"),
+    ("ninjs", "IPTC ninjs (JSON)"),
+    ("newsml", "IPTC NewsML-G2 (XML)"),
+    ("rss", "RSS / Atom"),
+]
+PUBSTATUS_CHOICES = [("usable", "配信"), ("withheld", "保留"), ("canceled", "取消")]
+MIN_POLL_SECONDS = 30
+
+
+def guid_digest(guid: str) -> str:
+    return hashlib.sha256(guid.encode("utf-8")).hexdigest()
+
+
+class WireSource(ClusterableModel):
+    """An agency feed the newsroom takes: where to read it, how to map it, how to credit it."""
+
+    name = models.CharField("名前", max_length=100, unique=True, help_text="例: ロイター、共同通信")
+    format = models.CharField("形式", max_length=20, choices=FORMAT_CHOICES, blank=True, default="")
+    url = models.URLField(
+        "フィードURL", max_length=2000, blank=True, help_text="http(s) のURL。定期的に取得します。"
+    )
+    drop_folder = models.CharField(
+        "受信フォルダ",
+        max_length=500,
+        blank=True,
+        help_text="サーバー上のフォルダ。置かれたファイルを取り込みます。URLとどちらか一方。",
+    )
+    poll_interval = models.PositiveIntegerField(
+        "取得間隔(秒)", default=300, help_text=f"{MIN_POLL_SECONDS}秒以上"
+    )
+    enabled = models.BooleanField("有効", default=True)
+    default_section = models.ForeignKey(
+        "news.SectionPage",
+        verbose_name="既定のセクション",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="分類の対応表に当てはまらない記事のセクション",
+    )
+    credit = models.CharField(
+        "クレジット", max_length=100, blank=True, help_text="記事に表示する配信元名。空なら名前。"
+    )
+    # Conditional GET state and the last poll's outcome, written only by services.
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    folder_state = models.JSONField(default=dict, blank=True, editable=False)
+    last_polled_at = models.DateTimeField("最終取得", null=True, blank=True, editable=False)
+    last_ok_at = models.DateTimeField("最終成功", null=True, blank=True, editable=False)
+    last_error = models.TextField("最新のエラー", blank=True, editable=False)
+    last_error_at = models.DateTimeField("エラー日時", null=True, blank=True, editable=False)
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("format"), FieldPanel("enabled")]),
+        MultiFieldPanel(
+            [FieldPanel("url"), FieldPanel("drop_folder"), FieldPanel("poll_interval")],
+            heading="取得先",
+        ),
+        FieldPanel("credit"),
+        FieldPanel("default_section"),
+        InlinePanel("mappings", heading="分類とセクションの対応", label="対応"),
+    ]
+
+    class Meta:
+        verbose_name = "配信元"
+        verbose_name_plural = "配信元"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def credit_text(self) -> str:
+        return self.credit or self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.url and self.drop_folder:
+            errors["drop_folder"] = "URLと受信フォルダはどちらか一方だけを指定してください。"
+        if self.url:
+            try:
+                parse_target(self.url)
+            except FetchError as exc:
+                errors["url"] = f"取得できないURLです: {exc.message}"
+        if self.drop_folder:
+            problem = drop_folder_problem(self.drop_folder)
+            if problem:
+                errors["drop_folder"] = problem
+        if self.poll_interval is not None and self.poll_interval < MIN_POLL_SECONDS:
+            errors["poll_interval"] = f"{MIN_POLL_SECONDS}秒以上にしてください。"
+        if errors:
+            raise ValidationError(errors)
+
+    def is_due(self, now=None) -> bool:
+        if not self.enabled or not (self.url or self.drop_folder):
+            return False
+        if self.last_polled_at is None:
+            return True
+        now = now or timezone.now()
+        return (now - self.last_polled_at).total_seconds() >= self.poll_interval
+
+
+def drop_folder_problem(folder: str) -> str:
+    """Why a drop folder cannot be used, or '' when it can (exists, readable, allowed)."""
+    path = Path(folder)
+    if not path.is_absolute():
+        return "受信フォルダは絶対パスで指定してください。"
+    root = getattr(settings, "KISHA_WIRE_DROP_ROOT", "")
+    if root:
+        # Editors type this path; confining it stops the admin from reading arbitrary server files.
+        resolved, allowed = path.resolve(), Path(root).resolve()
+        if resolved != allowed and allowed not in resolved.parents:
+            return f"受信フォルダは {allowed} の中に置いてください。"
+    if not path.is_dir():
+        return "受信フォルダが存在しません。"
+    if not os.access(path, os.R_OK | os.X_OK):
+        return "受信フォルダを読み取れません。"
+    return ""
+
+
+class WireSubjectMapping(Orderable):
+    """One row of a source's mapping: a subject code or category name → a Kisha section."""
+
+    source = ParentalKey(WireSource, on_delete=models.CASCADE, related_name="mappings")
+    code = models.CharField(
+        "分類コード・カテゴリ名",
+        max_length=300,
+        help_text="例: medtop:04000000、subj:11000000、World。大文字小文字は区別しません。",
+    )
+    section = models.ForeignKey(
+        "news.SectionPage", verbose_name="セクション", on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("code"), FieldPanel("section")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "分類の対応"
+
+
+class BannerState(models.TextChoices):
+    AUTO = "auto", "自動(緊急度1〜2)"
+    PINNED = "pinned", "固定表示"
+    DISMISSED = "dismissed", "表示しない"
+
+
+class WireItem(models.Model):
+    """The current version of one agency item; older versions live in WireItemVersion."""
+
+    source = models.ForeignKey(
+        WireSource, verbose_name="配信元", on_delete=models.CASCADE, related_name="items"
+    )
+    guid = models.TextField("GUID")
+    guid_hash = models.CharField(max_length=64, editable=False)
+    version = models.BigIntegerField("版")
+    content_hash = models.CharField(max_length=64, editable=False)
+    format = models.CharField("形式", max_length=40, blank=True)
+    headline = models.TextField("見出し")
+    summary = models.TextField("要約", blank=True)
+    body_html = models.TextField("本文HTML", blank=True)
+    byline = models.CharField("筆者", max_length=1000, blank=True)
+    language = models.CharField("言語", max_length=64, blank=True)
+    pubstatus = models.CharField(
+        "配信状態", max_length=10, choices=PUBSTATUS_CHOICES, default="usable"
+    )
+    urgency = models.PositiveSmallIntegerField("緊急度", null=True, blank=True)
+    subjects = models.JSONField("分類", default=list, blank=True)
+    images = models.JSONField("画像", default=list, blank=True)
+    link = models.URLField("元記事URL", max_length=4000, blank=True)
+    firstcreated = models.DateTimeField("初出", null=True, blank=True)
+    versioncreated = models.DateTimeField("版の作成", null=True, blank=True)
+    embargoed = models.DateTimeField("解禁", null=True, blank=True)
+    # What the ticker sorts and shows: the version's time, else first creation, else receipt.
+    item_time = models.DateTimeField("日時", db_index=True)
+    received_at = models.DateTimeField("受信", default=timezone.now)
+    updated_at = models.DateTimeField("更新", default=timezone.now)
+    section = models.ForeignKey(
+        "news.SectionPage",
+        verbose_name="セクション",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    article = models.ForeignKey(
+        "news.ArticlePage",
+        verbose_name="記事",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    banner = models.CharField(
+        "速報バナー", max_length=10, choices=BannerState.choices, default=BannerState.AUTO
+    )
+
+    class Meta:
+        verbose_name = "配信記事"
+        verbose_name_plural = "配信記事"
+        ordering = ["-item_time", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid_hash"], name="wire_item_source_guid")
+        ]
+        indexes = [models.Index(fields=["pubstatus", "-item_time"], name="wire_item_ticker")]
+
+    def __str__(self) -> str:
+        return self.headline[:80]
+
+    @property
+    def on_ticker(self) -> bool:
+        return self.pubstatus == "usable" and not (
+            self.embargoed and self.embargoed > timezone.now()
+        )
+
+
+class WireItemVersion(models.Model):
+    """Every version of an item ever ingested, for the newsroom's history view."""
+
+    item = models.ForeignKey(WireItem, on_delete=models.CASCADE, related_name="versions")
+    version = models.BigIntegerField("版")
+    content_hash = models.CharField(max_length=64)
+    headline = models.TextField("見出し")
+    summary = models.TextField("要約", blank=True)
+    body_html = models.TextField("本文HTML", blank=True)
+    byline = models.CharField("筆者", max_length=1000, blank=True)
+    pubstatus = models.CharField("配信状態", max_length=10, choices=PUBSTATUS_CHOICES)
+    urgency = models.PositiveSmallIntegerField("緊急度", null=True, blank=True)
+    versioncreated = models.DateTimeField("版の作成", null=True, blank=True)
+    received_at = models.DateTimeField("受信", default=timezone.now)
+
+    class Meta:
+        verbose_name = "配信記事の版"
+        verbose_name_plural = "配信記事の版"
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "version"], name="wire_version_item_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.headline[:60]}"
+
+
+class WireIngestRun(models.Model):
+    """One ingest of one document (a poll, a dropped file, a manual import) and its counts."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "実行中"
+        OK = "ok", "成功"
+        PARTIAL = "partial", "一部エラー"
+        FAILED = "failed", "失敗"
+        NOT_MODIFIED = "not_modified", "変更なし(304)"
+
+    source = models.ForeignKey(
+        WireSource, verbose_name="配信元", on_delete=models.CASCADE, related_name="runs"
+    )
+    origin = models.CharField("取得元", max_length=2000, blank=True)
+    started_at = models.DateTimeField("開始", default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField("終了", null=True, blank=True)
+    status = models.CharField("結果", max_length=20, choices=Status.choices, default=Status.RUNNING)
+    message = models.TextField("メッセージ", blank=True)
+    ingested = models.PositiveIntegerField("新規", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("変更なし", default=0)
+    ignored_older = models.PositiveIntegerField("旧版", default=0)
+    errors = models.PositiveIntegerField("エラー", default=0)
+
+    class Meta:
+        verbose_name = "取り込み履歴"
+        verbose_name_plural = "取り込み履歴"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class WireIngestError(models.Model):
+    """Why one document, or one entry of it, was not ingested."""
+
+    run = models.ForeignKey(WireIngestRun, on_delete=models.CASCADE, related_name="error_rows")
+    source = models.ForeignKey(
+        WireSource, verbose_name="配信元", on_delete=models.CASCADE, related_name="ingest_errors"
+    )
+    position = models.IntegerField("位置", null=True, blank=True)
+    guid = models.TextField("GUID", blank=True)
+    message = models.TextField("エラー")
+    created_at = models.DateTimeField("日時", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "取り込みエラー"
+        verbose_name_plural = "取り込みエラー"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        where = "文書全体" if self.position is None else f"{self.position}件目"
+        return f"{self.source} {where}: {self.message[:80]}"

@@ -1,0 +1,156 @@
+"""Reads for the wire: the ticker, the breaking banner, the ニュース速報 listing, due sources.
+
+Each public listing is one query whatever its length: section labels come from the news app's
+cached ``sections()`` and promoted articles' URLs from a select_related join plus Wagtail's
+cached site root paths (tests/wire/test_selectors.py counts the queries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from kisha.core.text import jst_iso, jst_time, truncate_width
+from kisha.news.selectors import SectionInfo, sections
+from kisha.wire.models import BannerState, WireItem, WireItemVersion, WireSource
+
+TICKER_LIMIT = 8
+# Display columns for a ticker headline in the 320px sidebar: two lines of about 20 kanji.
+TICKER_WIDTH = 40
+BANNER_WIDTH = 70
+LISTING_HOURS = 48
+LISTING_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class WireCard:
+    """What the ticker, banner and listing show of one item."""
+
+    id: int
+    headline: str
+    short_headline: str
+    section_label: str
+    time_label: str
+    time_iso: str
+    url: str
+    article_url: str
+    credit: str
+    urgency: int | None
+
+
+def public_items(*, now: dt.datetime | None = None) -> QuerySet[WireItem]:
+    """Items readers may see: usable and past any embargo, newest first."""
+    now = now or timezone.now()
+    return (
+        WireItem.objects.filter(pubstatus="usable")
+        .filter(Q(embargoed__isnull=True) | Q(embargoed__lte=now))
+        .select_related("source", "article")
+        .only(
+            "id",
+            "headline",
+            "item_time",
+            "urgency",
+            "section_id",
+            "banner",
+            "source__name",
+            "source__credit",
+            "article__id",
+            "article__live",
+            "article__url_path",
+        )
+        .order_by("-item_time", "-id")
+    )
+
+
+def _listing_url() -> str:
+    return reverse("wire:listing")
+
+
+def _card(item: WireItem, labels: dict[int, SectionInfo], width: int) -> WireCard:
+    article = item.article
+    url = (article.get_url() or "") if article is not None and article.live else ""
+    section = labels.get(item.section_id) if item.section_id else None
+    return WireCard(
+        id=item.id,
+        headline=item.headline,
+        short_headline=truncate_width(item.headline, width),
+        section_label=section.label if section else "",
+        time_label=jst_time(item.item_time),
+        time_iso=jst_iso(item.item_time),
+        url=url or f"{_listing_url()}#wire-{item.id}",
+        article_url=url,
+        credit=item.source.credit_text,
+        urgency=item.urgency,
+    )
+
+
+def _labels() -> dict[int, SectionInfo]:
+    return {section.id: section for section in sections()}
+
+
+def ticker_items(*, limit: int = TICKER_LIMIT, width: int = TICKER_WIDTH) -> list[WireCard]:
+    """The latest items for the ニュース速報 block, headlines cut to ``width`` columns."""
+    labels = _labels()
+    return [_card(item, labels, width) for item in public_items()[:limit]]
+
+
+def banner_item(*, now: dt.datetime | None = None) -> WireCard | None:
+    """The breaking banner: the pinned item, else the newest urgency 1–2 item of the last
+    ``KISHA_WIRE_BANNER_HOURS`` hours that no editor dismissed."""
+    now = now or timezone.now()
+    hours = float(getattr(settings, "KISHA_WIRE_BANNER_HOURS", 3))
+    candidates = public_items(now=now).filter(
+        Q(banner=BannerState.PINNED)
+        | Q(
+            banner=BannerState.AUTO,
+            urgency__in=(1, 2),
+            item_time__gte=now - dt.timedelta(hours=hours),
+        )
+    )
+    # Pinned first ("auto" < "pinned" alphabetically, hence descending), then newest.
+    item = candidates.order_by("-banner", "-item_time", "-id").first()
+    return _card(item, _labels(), BANNER_WIDTH) if item else None
+
+
+@dataclass(frozen=True)
+class ListingGroup:
+    label: str
+    url: str
+    cards: list[WireCard]
+
+
+def wire_listing(
+    *, hours: int = LISTING_HOURS, limit: int = LISTING_LIMIT, now: dt.datetime | None = None
+) -> list[ListingGroup]:
+    """Recent items grouped by section in the site's section order; unmapped ones last."""
+    now = now or timezone.now()
+    items = public_items(now=now).filter(item_time__gte=now - dt.timedelta(hours=hours))[:limit]
+    ordered = sections()
+    labels = {section.id: section for section in ordered}
+    groups: dict[int | None, list[WireCard]] = {}
+    for item in items:
+        key = item.section_id if item.section_id in labels else None
+        groups.setdefault(key, []).append(_card(item, labels, 200))
+    result = [
+        ListingGroup(label=section.label, url=section.url, cards=groups[section.id])
+        for section in ordered
+        if section.id in groups
+    ]
+    if None in groups:
+        result.append(ListingGroup(label="その他", url="", cards=groups[None]))
+    return result
+
+
+def wire_sources_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Ids of enabled sources whose poll interval has passed (a site has a handful)."""
+    now = now or timezone.now()
+    return [source.pk for source in WireSource.objects.filter(enabled=True) if source.is_due(now)]
+
+
+def wire_item_versions(*, item: WireItem) -> QuerySet[WireItemVersion]:
+    return item.versions.order_by("-version")

@@ -1,0 +1,325 @@
+"""Writes for the wire: ingest a document, poll a source, promote an item, steer the banner.
+
+Every ingest is logged as a WireIngestRun with its per-entry errors. A document that cannot be
+read at all (hostile, broken, unreachable) fails its run and touches nothing but that log and
+the source's last-error fields: items, conditional-GET state and the ticker stay as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from kisha.wire.body import first_paragraph_text, html_to_blocks
+from kisha.wire.fetch import FetchError, fetch
+from kisha.wire.ingest import (
+    CHUNK_SIZE,
+    IngestSummary,
+    apply_chunk,
+    latest_per_guid,
+    section_resolver,
+)
+from kisha.wire.models import (
+    BannerState,
+    WireIngestError,
+    WireIngestRun,
+    WireItem,
+    WireSource,
+    drop_folder_problem,
+)
+from kisha.wire.providers import WireFormatError, get_provider, guess_provider_name
+
+if TYPE_CHECKING:
+    from kisha.news.models import ArticlePage
+
+logger = logging.getLogger(__name__)
+
+TICKER_CACHE_KEY = "kisha:wire:ticker:v1"
+BANNER_CACHE_KEY = "kisha:wire:banner:v1"
+MANUAL_SOURCE_NAME = "手動取り込み"
+# Files a drop folder writer is still writing, or hidden ones, are left alone.
+_SKIP_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
+
+
+class WirePromoteError(Exception):
+    """An item cannot become an article; the message is for the editor."""
+
+
+def wire_clear_cache() -> None:
+    """Forget the rendered ticker and banner so the next page shows the new state."""
+    cache.delete_many([TICKER_CACHE_KEY, BANNER_CACHE_KEY])
+
+
+def _max_bytes() -> int:
+    return int(getattr(settings, "KISHA_WIRE_MAX_BYTES", 10_000_000))
+
+
+def _finish_run(run: WireIngestRun, summary: IngestSummary, status: str, message: str = "") -> None:
+    run.finished_at = timezone.now()
+    run.status = status
+    run.message = message[:10_000]
+    for name in ("ingested", "updated", "unchanged", "ignored_older", "errors"):
+        setattr(run, name, getattr(summary, name))
+    run.save()
+
+
+def _record_failure(*, source: WireSource, run: WireIngestRun, message: str) -> IngestSummary:
+    """A document-level failure: one error row, the run failed, the source's last error set."""
+    summary = IngestSummary(errors=1, failed_documents=1, message=message)
+    WireIngestError.objects.create(run=run, source=source, position=None, message=message[:10_000])
+    _finish_run(run, summary, WireIngestRun.Status.FAILED, message)
+    now = timezone.now()
+    WireSource.objects.filter(pk=source.pk).update(last_error=message[:10_000], last_error_at=now)
+    source.last_error, source.last_error_at = message, now
+    return summary
+
+
+def wire_record_failure(*, source: WireSource, origin: str, message: str) -> IngestSummary:
+    """Log a document that never reached the parser (unreachable URL, unreadable file)."""
+    run = WireIngestRun.objects.create(source=source, origin=origin[:2000])
+    return _record_failure(source=source, run=run, message=message)
+
+
+def wire_ingest_bytes(
+    *,
+    source: WireSource,
+    data: bytes,
+    content_type: str | None = None,
+    origin: str = "",
+    format: str | None = None,  # noqa: A002 - the word the command and admin use
+) -> IngestSummary:
+    """Parse one document and ingest its entries idempotently; returns the counts.
+
+    Malformed entries are logged and skipped; the rest are written a chunk per transaction.
+    An unexpected exception (a bug, a lost database) fails the run and propagates; rerunning
+    the same document afterwards converges on the same state as one clean run.
+    """
+    run = WireIngestRun.objects.create(source=source, origin=origin[:2000])
+    name = format or source.format or guess_provider_name(data, content_type)
+    try:
+        if not name:
+            raise WireFormatError("形式を判別できません / unknown document format")
+        result = get_provider(name).parse(data, content_type=content_type)
+    except (WireFormatError, LookupError) as exc:
+        return _record_failure(source=source, run=run, message=str(exc))
+    except Exception as exc:  # a parser bug must still be logged against the source
+        logger.exception("wire: parser %s crashed on a document from %s", name, source)
+        return _record_failure(source=source, run=run, message=f"unexpected error: {exc!r}")
+
+    summary = IngestSummary(errors=len(result.errors))
+    if result.errors:
+        WireIngestError.objects.bulk_create(
+            WireIngestError(
+                run=run,
+                source=source,
+                position=error.position,
+                guid=error.guid[:2000],
+                message=error.message[:10_000],
+            )
+            for error in result.errors
+        )
+    entries = latest_per_guid(result.entries)
+    resolve = section_resolver(source)
+    try:
+        for start in range(0, len(entries), CHUNK_SIZE):
+            outcome = apply_chunk(
+                source=source, entries=entries[start : start + CHUNK_SIZE], resolve=resolve
+            )
+            summary.add(outcome.summary)
+    except Exception as exc:
+        _finish_run(run, summary, WireIngestRun.Status.FAILED, f"interrupted: {exc!r}")
+        raise
+    finally:
+        if summary.changed:
+            wire_clear_cache()
+    status = WireIngestRun.Status.PARTIAL if summary.errors else WireIngestRun.Status.OK
+    _finish_run(run, summary, status)
+    return summary
+
+
+def _allow_private() -> bool:
+    # Only tests set this (to reach a server on 127.0.0.1); it is never read from the environment.
+    return bool(getattr(settings, "KISHA_WIRE_ALLOW_PRIVATE_FETCH", False))
+
+
+def _claim(source: WireSource) -> bool:
+    """Mark the source as being polled; False if another worker claimed it first."""
+    now = timezone.now()
+    claimed = WireSource.objects.filter(pk=source.pk, last_polled_at=source.last_polled_at).update(
+        last_polled_at=now
+    )
+    if claimed:
+        source.last_polled_at = now
+    return bool(claimed)
+
+
+def _mark_ok(source: WireSource, **fields) -> None:
+    now = timezone.now()
+    WireSource.objects.filter(pk=source.pk).update(last_ok_at=now, last_error="", **fields)
+    source.last_ok_at, source.last_error = now, ""
+    for name, value in fields.items():
+        setattr(source, name, value)
+
+
+def wire_source_poll(*, source: WireSource) -> IngestSummary:
+    """Fetch a source's URL (conditionally) or read its drop folder, and ingest what is new."""
+    if not _claim(source):
+        return IngestSummary(message="another worker is polling this source")
+    if source.url:
+        return _poll_url(source)
+    if source.drop_folder:
+        return _poll_folder(source)
+    return wire_record_failure(source=source, origin="", message="取得先が設定されていません")
+
+
+def _poll_url(source: WireSource) -> IngestSummary:
+    try:
+        result = fetch(
+            source.url,
+            etag=source.etag or None,
+            last_modified=source.last_modified or None,
+            max_bytes=_max_bytes(),
+            timeout=float(getattr(settings, "KISHA_WIRE_FETCH_TIMEOUT", 15)),
+            allow_private=_allow_private(),
+        )
+    except FetchError as exc:
+        return wire_record_failure(source=source, origin=source.url, message=exc.message)
+    if result.status == 304 or result.content is None:
+        run = WireIngestRun.objects.create(source=source, origin=source.url[:2000])
+        summary = IngestSummary(not_modified=True)
+        _finish_run(run, summary, WireIngestRun.Status.NOT_MODIFIED)
+        _mark_ok(source)
+        return summary
+    summary = wire_ingest_bytes(
+        source=source, data=result.content, content_type=result.content_type, origin=source.url
+    )
+    if not summary.failed_documents:
+        # Only a document we could read may stop us from fetching it again.
+        _mark_ok(
+            source,
+            etag=(result.etag or "")[:500],
+            last_modified=(result.last_modified or "")[:100],
+        )
+    return summary
+
+
+def _folder_files(folder: Path) -> Iterator[Path]:
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.startswith(".") or entry.name.lower().endswith(_SKIP_SUFFIXES):
+            continue
+        # Symlinks could lead out of the folder an administrator approved.
+        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+            continue
+        yield Path(entry.path)
+
+
+def _poll_folder(source: WireSource) -> IngestSummary:
+    """Ingest each new or changed file once; files are never moved, so the folder may be
+    read-only. What was seen is remembered by name, size and modification time."""
+    problem = drop_folder_problem(source.drop_folder)
+    if problem:
+        return wire_record_failure(source=source, origin=source.drop_folder, message=problem)
+    seen = dict(source.folder_state or {})
+    state: dict[str, str] = {}
+    total = IngestSummary()
+    for path in _folder_files(Path(source.drop_folder)):
+        stat = path.stat()
+        stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+        state[path.name] = stamp
+        if seen.get(path.name) == stamp:
+            continue
+        if stat.st_size > _max_bytes():
+            message = f"file is {stat.st_size} bytes, over the {_max_bytes()}-byte cap"
+            total.add(wire_record_failure(source=source, origin=str(path), message=message))
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            message = f"cannot read: {exc}"
+            total.add(wire_record_failure(source=source, origin=str(path), message=message))
+            state.pop(path.name)  # try again next poll
+            continue
+        total.add(wire_ingest_bytes(source=source, data=data, origin=str(path)))
+    WireSource.objects.filter(pk=source.pk).update(folder_state=state)
+    source.folder_state = state
+    if not total.failed_documents:
+        _mark_ok(source)
+    return total
+
+
+def wire_source_for_name(*, name: str, format: str = "") -> WireSource:  # noqa: A002
+    """The source called ``name``, created disabled (never polled) for manual imports."""
+    source, _created = WireSource.objects.get_or_create(
+        name=name, defaults={"format": format, "enabled": False}
+    )
+    return source
+
+
+def _unique_slug(parent, base: str) -> str:
+    slug, number = base, 1
+    while parent.get_children().filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
+    """記事化: a DRAFT article under the item's section with its text, credit and original
+    headline, linked from the item. Promoting twice returns the same draft."""
+    from kisha.news.models import ArticlePage, SectionPage
+
+    with transaction.atomic():
+        item = WireItem.objects.select_for_update().select_related("source").get(pk=item.pk)
+        if item.article_id:
+            existing = ArticlePage.objects.filter(pk=item.article_id).first()
+            if existing is not None:
+                return existing
+        if item.pubstatus != "usable":
+            raise WirePromoteError("保留・取消になった配信記事は記事化できません。")
+        section_id = item.section_id or item.source.default_section_id
+        section = SectionPage.objects.filter(pk=section_id).first() if section_id else None
+        if section is None:
+            raise WirePromoteError(
+                "セクションが決まっていません。配信元の分類対応か既定のセクションを設定してください。"
+            )
+        page = ArticlePage(
+            title=item.headline[:255],
+            slug=_unique_slug(section, slugify(f"wire-{item.pk}")),
+            lead=(item.summary or first_paragraph_text(item.body_html, 1000))[:1000],
+            body=html_to_blocks(item.body_html),
+            wire_credit=item.source.credit_text[:100],
+            original_headline=item.headline[:300],
+            original_author=item.byline[:200],
+            owner=editor,
+            live=False,
+        )
+        section.add_child(instance=page)
+        page.save_revision(user=editor, log_action=True)
+        item.article = page
+        item.save(update_fields=["article"])
+    return page
+
+
+def wire_item_set_banner(*, item: WireItem, state: str) -> WireItem:
+    """Pin an item to the breaking banner, dismiss it from there, or return it to automatic."""
+    if state not in BannerState.values:
+        raise ValueError(f"unknown banner state {state!r}")
+    with transaction.atomic():
+        if state == BannerState.PINNED:
+            # One pinned banner at a time: pinning a new one returns the old one to automatic.
+            WireItem.objects.filter(banner=BannerState.PINNED).exclude(pk=item.pk).update(
+                banner=BannerState.AUTO
+            )
+        WireItem.objects.filter(pk=item.pk).update(banner=state)
+    item.banner = state
+    wire_clear_cache()
+    return item

@@ -1,0 +1,33 @@
+/* Refresh the ニュース速報 ticker and the breaking banner in place from their fragment
+   endpoints. Without this script both are current as of the page, which is the fallback. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || window.kishaWireTicker) { return; }
+  window.kishaWireTicker = true;
+  var seconds = Math.max(15, parseInt(script.dataset.seconds, 10) || 30);
+
+  function swap(id, url) {
+    var current = document.getElementById(id);
+    if (!current) { return; }
+    fetch(url, { credentials: "omit", headers: { "Accept": "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        var template = document.createElement("template");
+        template.innerHTML = html.trim();
+        var next = template.content.getElementById(id);
+        if (next) { current.replaceWith(next); } else if (!html.trim()) { current.remove(); }
+      })
+      .catch(function () { /* offline: keep what is shown */ });
+  }
+
+  function refresh() {
+    if (document.hidden) { return; }
+    swap("wire-ticker", script.dataset.tickerUrl);
+    swap("wire-banner", script.dataset.bannerUrl);
+  }
+
+  window.setInterval(refresh, seconds * 1000);
+  document.addEventListener("visibilitychange", refresh);
+})();

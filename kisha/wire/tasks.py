@@ -1,0 +1,27 @@
+"""Wire polling as django-tasks tasks: thin wrappers over services."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from kisha.wire.models import WireSource
+from kisha.wire.selectors import wire_sources_due
+from kisha.wire.services import wire_source_poll
+
+
+@task()
+def wire_poll_source(source_id: int) -> str:
+    """Poll one source; returns the summary line for the task result."""
+    source = WireSource.objects.filter(pk=source_id, enabled=True).first()
+    if source is None:
+        return "source gone or disabled"
+    return str(wire_source_poll(source=source))
+
+
+@task()
+def wire_poll_due_sources() -> int:
+    """Enqueue a poll for every source that is due, so workers poll sources in parallel."""
+    due = wire_sources_due()
+    for source_id in due:
+        wire_poll_source.enqueue(source_id)
+    return len(due)
