@@ -53,7 +53,16 @@ def _generation():
 
 
 def _reload(now: float, generation) -> frozenset[int]:
-    ids = live_article_ids_query()
+    try:
+        ids = live_article_ids_query()
+    except Exception:
+        # The database is unreachable: keep the last known set and try again shortly.
+        from django.db import close_old_connections
+
+        logger.warning("rankings: could not load live articles; keeping the last set")
+        close_old_connections()
+        _state.update(loaded=now - MAX_AGE_SECONDS + MISS_RELOAD_SECONDS, checked=now)
+        return _state["ids"]
     _state.update(ids=ids, loaded=now, checked=now, generation=generation)
     return ids
 
