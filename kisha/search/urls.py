@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "search"
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
+]

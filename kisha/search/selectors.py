@@ -1,0 +1,115 @@
+"""Reads for the search page: the matching articles, a page of them with snippets, suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.utils.safestring import SafeString
+
+from kisha.news.models import ArticlePage
+from kisha.news.selectors import SectionInfo, article_cards, sections
+
+from .highlight import highlight, query_needles, snippet
+from .query import query_compile
+from .tokenizer import Query, parse_query
+
+JST = ZoneInfo("Asia/Tokyo")
+PER_PAGE = 20
+MAX_PAGES = 50  # deep pages cost a full ranking each; nobody reads result 1,001
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article: ArticlePage
+    title: SafeString
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    q: str
+    count: int
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=JST)
+
+
+def article_search(
+    *,
+    q: str,
+    section: SectionInfo | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    sort: str = "relevance",
+):
+    """Live, public articles matching ``q`` through the site's search backend (lazy results).
+
+    Filters run as ordinary queryset filters before the search, so they narrow the candidates
+    rather than a page of results.
+    """
+    queryset = article_cards()
+    if section is not None:
+        queryset = queryset.filter(path__startswith=section.path).exclude(path=section.path)
+    if date_from is not None:
+        queryset = queryset.filter(first_published_at__gte=_day_start(date_from))
+    if date_to is not None:
+        queryset = queryset.filter(first_published_at__lt=_day_start(date_to + dt.timedelta(1)))
+    relevance = sort != "newest"
+    return queryset.search(q, order_by_relevance=relevance)
+
+
+def search_section(*, slug: str | None) -> SectionInfo | None:
+    return next((s for s in sections() if s.slug == slug), None) if slug else None
+
+
+def search_page(*, results, number: int | str | None) -> PaginatorPage:
+    """One page of results; out-of-range or junk page numbers give the nearest real page."""
+    paginator = Paginator(results, PER_PAGE)
+    try:
+        wanted = int(number or 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    last = min(paginator.num_pages, MAX_PAGES)
+    return paginator.page(max(1, min(wanted, last)))
+
+
+def search_hits(*, page: PaginatorPage, query: Query) -> list[SearchHit]:
+    """The page's articles with title and snippet marked: one query for all their bodies."""
+    articles = list(page.object_list)
+    bodies = {
+        a.pk: html.unescape(a.body_text())
+        for a in ArticlePage.objects.filter(pk__in=[a.pk for a in articles]).only("pk", "body")
+    }
+    needles = query_needles(query)
+    return [
+        SearchHit(
+            article=a,
+            title=highlight(a.title, needles),
+            snippet=snippet([a.lead, bodies.get(a.pk, "")], needles),
+        )
+        for a in articles
+    ]
+
+
+def search_suggestions(*, q: str, limit: int = 3) -> list[Suggestion]:
+    """For an empty result: each word of a multi-word query alone, with how many it finds."""
+    query = parse_query(q)
+    if len(query.required) < 2:
+        return []
+    suggestions = []
+    for term in query.required[:limit]:
+        word = f'"{term.raw}"' if term.phrase else term.raw
+        count = article_cards().search(word, order_by_relevance=False).count()
+        if count:
+            suggestions.append(Suggestion(q=word, count=count))
+    return suggestions
+
+
+def search_query(*, q: str) -> Query:
+    return query_compile(q).query

@@ -1,0 +1,43 @@
+"""Search fixtures: a few articles with the words the tests look for."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kisha.news.factories import ArticlePageFactory
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def publish(page, when: dt.datetime):
+    """Backdate an article, as the bench and relevance data need stable dates."""
+    type(page).objects.filter(pk=page.pk).update(first_published_at=when, last_published_at=when)
+    page.refresh_from_db()
+    return page
+
+
+@pytest.fixture
+def stories(world, business):
+    kim = ArticlePageFactory(
+        parent=world,
+        title="金正恩氏、非核化の協議に応じる姿勢",
+        lead="北朝鮮の最高指導者が、非核化をめぐる協議に応じる考えを示した。",
+        slug="kim",
+    )
+    stocks = ArticlePageFactory(
+        parent=business,
+        title="日本株が続伸、半導体に買い",
+        lead="東京市場で株価が上昇した。ＡＩ関連の銘柄が相場を押し上げた。",
+        slug="stocks",
+    )
+    moving = ArticlePageFactory(
+        parent=business,
+        title="引越しシーズン、業者の予約が逼迫",
+        lead="春の引っ越し需要で料金が上がっている。",
+        slug="moving",
+    )
+    publish(kim, dt.datetime(2026, 3, 1, 9, tzinfo=JST))
+    publish(stocks, dt.datetime(2026, 4, 1, 9, tzinfo=JST))
+    publish(moving, dt.datetime(2026, 5, 1, 9, tzinfo=JST))
+    return {"kim": kim, "stocks": stocks, "moving": moving}

@@ -1,0 +1,174 @@
+"""The search page: results with marked words, filters, sorting, paging, empty state, OpenSearch."""
+
+import time
+
+import pytest
+from defusedxml import ElementTree
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kisha.news.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = [
+    "株" * 10_000,
+    "a" * 10_000,
+    "あ" * 5_000 + " " + "-" * 5_000,
+    '"' * 500,
+    '"unterminated phrase',
+    "NEAR(金正恩 非核化, 2)",
+    "金正恩 NEAR/3 非核化",
+    "title:金正恩",
+    "{title body}: 株",
+    "株* ^株 ^",
+    "AND OR NOT",
+    "- -- ---",
+    "-株",
+    "株 & 非核 | !引越し <-> 上昇:*",
+    "'; DROP TABLE search_searchdocument; --",
+    "\x00株\x00",
+    "株\u202e\u200d\ufeff",
+    "( ( ( ( (",
+    ")))",
+    "😀😀😀",
+    "%_\\",
+    "ｽﾏｰﾄﾌｫﾝ＊＾",
+    "𠮷" * 3000,
+    " ".join(["株"] * 1000),
+    " ".join(f"w{i}" for i in range(2000)),
+]
+
+
+def test_results_mark_the_words(client, stories):
+    response = client.get("/search/", {"q": "株価　ＡＩ"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "日本株が続伸" in html
+    assert "<mark>株価</mark>" in html
+    assert "<mark>ＡＩ</mark>" in html  # marked in the article's own full-width letters
+    assert response["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex">' in html
+    assert 'rel="search"' in html
+
+
+def test_half_width_query_finds_and_marks(client, world):
+    ArticlePageFactory(parent=world, title="新型スマートフォンを発表", slug="phone")
+    html = client.get("/search/", {"q": "ｽﾏｰﾄﾌｫﾝ"}).content.decode()
+    assert "<mark>スマートフォン</mark>を発表" in html
+
+
+def test_section_filter(client, stories):
+    html = client.get("/search/", {"q": "協議", "section": "business"}).content.decode()
+    assert "金正恩" not in html
+    html = client.get("/search/", {"q": "協議", "section": "world"}).content.decode()
+    assert "金正恩" in html
+
+
+def test_date_filter(client, stories):
+    html = client.get(
+        "/search/", {"q": "料金 OR 株価", "date_from": "2026-05-01", "date_to": "2026-05-01"}
+    ).content.decode()
+    assert "0件" in html or "引越し" not in html  # AND of words: nothing has both
+    html = client.get("/search/", {"q": "上", "date_from": "2026-04-15"}).content.decode()
+    assert "引越しシーズン" in html and "が続伸" not in html
+
+
+def test_reversed_and_junk_filters_are_ignored(client, stories):
+    for params in (
+        {"q": "株", "date_from": "2026-12-31", "date_to": "2026-01-01"},
+        {"q": "株", "date_from": "not-a-date", "section": "<script>", "sort": "x", "page": "z"},
+        {"q": "株", "date_from": "99999-01-01", "page": "-5"},
+        {"q": "株", "page": "999999999999999999999"},
+    ):
+        response = client.get("/search/", params)
+        assert response.status_code == 200
+        assert "が続伸" in response.content.decode()
+
+
+def test_sort_newest(client, stories):
+    html = client.get("/search/", {"q": "上", "sort": "newest"}).content.decode()
+    assert html.index("引越しシーズン") < html.index("が続伸")
+
+
+def test_pagination_keeps_the_query(client, world):
+    for i in range(25):
+        ArticlePageFactory(parent=world, title=f"台風{i}号が接近", slug=f"typhoon-{i}")
+    first = client.get("/search/", {"q": "台風", "sort": "newest"}).content.decode()
+    assert "25件" in first and "1 / 2 ページ" in first
+    assert "q=%E5%8F%B0%E9%A2%A8&amp;sort=newest&amp;page=2" in first
+    second = client.get("/search/", {"q": "台風", "sort": "newest", "page": "2"})
+    assert second.content.decode().count('class="search-hit"') == 5
+
+
+def test_listing_costs_a_fixed_number_of_queries(client, world):
+    for i in range(3):
+        ArticlePageFactory(parent=world, title=f"台風{i}号", slug=f"t{i}")
+    client.get("/search/", {"q": "台風"})  # warm the section and topic caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/search/", {"q": "台風"})
+    for i in range(3, 20):
+        ArticlePageFactory(parent=world, title=f"台風{i}号", slug=f"t{i}")
+    client.get("/search/", {"q": "台風"})
+    with CaptureQueriesContext(connection) as many:
+        client.get("/search/", {"q": "台風"})
+    assert len(many) == len(few)
+
+
+def test_empty_state_suggests_single_words(client, stories):
+    html = client.get("/search/", {"q": "金正恩 半導体"}).content.decode()
+    assert "見つかりませんでした" in html
+    assert "?q=%E9%87%91%E6%AD%A3%E6%81%A9" in html  # 金正恩 alone
+    assert "（1件）" in html
+    assert "セクションから探す" in html
+
+
+def test_exclusion_only_query_explains(client, stories):
+    html = client.get("/search/", {"q": "-株"}).content.decode()
+    assert "除外（-）だけの検索" in html
+
+
+def test_no_query_shows_the_form(client, stories):
+    response = client.get("/search/")
+    assert response.status_code == 200
+    assert 'name="q"' in response.content.decode()
+
+
+def test_post_is_refused(client, stories):
+    assert client.post("/search/", {"q": "株"}).status_code == 405
+
+
+@pytest.mark.parametrize("q", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_queries_answer_fast(client, stories, q):
+    started = time.perf_counter()
+    response = client.get("/search/", {"q": q})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    assert elapsed < 1.0, f"{elapsed:.2f}s"
+
+
+@pytest.mark.parametrize(
+    "raw", ["%ED%A0%80%E6%A0%AA", "%FF%FE%00", "%E6%A0", "%", "%%%", "q=%00"], ids=range(6)
+)
+def test_undecodable_bytes(client, stories, raw):
+    # Lone surrogates and broken UTF-8 can only arrive percent-encoded; Django decodes them
+    # with replacement characters, which the tokenizer treats as separators.
+    assert client.get(f"/search/?q={raw}").status_code == 200
+
+
+def test_lone_surrogates_reach_the_backend_safely(stories):
+    from kisha.news.models import ArticlePage
+
+    assert [p.slug for p in ArticlePage.objects.live().search("\ud800株\udfff")] == ["stocks"]
+
+
+def test_opensearch_description(client, home):
+    response = client.get("/opensearch.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/opensearchdescription+xml")
+    root = ElementTree.fromstring(response.content)
+    ns = {"os": "http://a9.com/-/spec/opensearch/1.1/"}
+    url = root.find("os:Url", ns)
+    assert url.get("template") == "http://testserver/search/?q={searchTerms}"
+    assert len(root.find("os:ShortName", ns).text) <= 16
