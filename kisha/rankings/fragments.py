@@ -42,6 +42,8 @@ def rankings_block_context() -> dict:
                 }
             )
         windows.append({"key": key, "label": spec.label, "entries": entries})
+    if not any(window["entries"] for window in windows):
+        windows = []  # nothing read yet: the slot renders nothing rather than three empty tabs
     return {"windows": windows, "rendered_at": int(timezone.now().timestamp())}
 
 
