@@ -27,8 +27,9 @@ from modelsearch.query import MatchAll, Not, Phrase, PlainText, SearchQuery
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
 from django.db import connections, router, transaction
-from django.db.models import Count, FloatField, QuerySet
+from django.db.models import CharField, Count, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils.encoding import force_str
 
 from .models import SearchDocument
@@ -78,15 +79,25 @@ def _cap(tokens: str) -> str:
     return tokens[:MAX_COLUMN_CHARS].rsplit(" ", 1)[0]
 
 
-def document_columns(obj) -> dict[str, str]:
-    """The index text of ``obj`` for the title, lead and body columns."""
+def document_texts(obj) -> dict[str, str]:
+    """The text of ``obj`` to index, by column: title, lead and body."""
     parts: dict[str, list[str]] = {"title": [], "lead": [], "body": []}
     for name, text in _field_texts(obj, obj.get_search_fields()):
         if not text:
             continue
         column = "title" if name == "title" else "lead" if name in LEAD_FIELDS else "body"
         parts[column].append(text)
-    return {column: _cap(index_text("\n".join(texts))) for column, texts in parts.items()}
+    return {column: "\n".join(texts) for column, texts in parts.items()}
+
+
+def texts_columns(texts: dict[str, str]) -> dict[str, str]:
+    """Index text per column; pure Python, so a rebuild can run it in worker processes."""
+    return {column: _cap(index_text(text)) for column, text in texts.items()}
+
+
+def document_columns(obj) -> dict[str, str]:
+    """The index text of ``obj`` for the title, lead and body columns."""
+    return texts_columns(document_texts(obj))
 
 
 class KishaIndex(BaseIndex):
@@ -114,14 +125,14 @@ class KishaIndex(BaseIndex):
     def add_items(self, model, items):
         if not model.get_search_fields():
             return
+        self.add_columns(model, [(item.pk, document_columns(item)) for item in items])
+
+    def add_columns(self, model, rows: list[tuple[object, dict[str, str]]]) -> None:
+        """Insert or replace the rows of ``model`` objects, given as (pk, index columns)."""
         content_type_id = get_content_type_pk(model)
         rows = [
-            SearchDocument(
-                content_type_id=content_type_id,
-                object_id=force_str(item.pk),
-                **document_columns(item),
-            )
-            for item in items
+            SearchDocument(content_type_id=content_type_id, object_id=force_str(pk), **columns)
+            for pk, columns in rows
         ]
         SearchDocument.objects.using(self.alias).bulk_create(
             rows,
@@ -141,10 +152,12 @@ class KishaIndex(BaseIndex):
         for model in get_indexed_models():
             if model._meta.parents:
                 continue  # rows of a child model go with its concrete root's rows
-            existing = model._default_manager.values_list("pk", flat=True)
+            existing = model._default_manager.annotate(
+                _search_id=Cast("pk", output_field=CharField())
+            ).values("_search_id")
             SearchDocument.objects.using(self.alias).filter(
                 content_type_id__in=get_descendants_content_types_pks(model)
-            ).exclude(object_id__in=[force_str(pk) for pk in existing.iterator()]).delete()
+            ).exclude(object_id__in=existing).delete()
 
 
 class KishaRebuilder:

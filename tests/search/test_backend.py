@@ -6,6 +6,7 @@ from django.db import connection
 
 from wagtail.models import Page
 
+from kisha.news.factories import ArticlePageFactory
 from kisha.news.models import ArticlePage
 from kisha.search.models import SearchDocument
 
@@ -59,3 +60,28 @@ def test_delete_removes_from_index(stories):
 
 def test_vendor(stories):
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_update_index_and_search_rebuild(stories):
+    from django.core.management import call_command
+
+    SearchDocument.objects.all().delete()
+    assert not ArticlePage.objects.search("金正恩")
+    call_command("update_index", verbosity=0)
+    assert [p.slug for p in ArticlePage.objects.search("金正恩")] == ["kim"]
+
+    SearchDocument.objects.all().delete()
+    SearchDocument.objects.create(
+        content_type_id=stories["kim"].content_type_id, object_id="999999"
+    )
+    call_command("search_rebuild", workers=2, chunk=1, verbosity=0)
+    assert [p.slug for p in ArticlePage.objects.search("金正恩")] == ["kim"]
+    assert not SearchDocument.objects.filter(object_id="999999").exists()  # stale row dropped
+    ids = set(SearchDocument.objects.values_list("object_id", flat=True))
+    assert {str(p.pk) for p in stories.values()} <= ids
+
+
+def test_draft_changes_are_not_public_but_admin_finds_drafts(world):
+    draft = ArticlePageFactory(parent=world, title="下書きの特報", slug="draft", live=False)
+    assert not ArticlePage.objects.live().search("特報")
+    assert [p.pk for p in Page.objects.search("特報")] == [draft.pk]
