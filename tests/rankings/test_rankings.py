@@ -157,7 +157,7 @@ def test_the_fragment_has_three_plain_lists_with_cut_titles(client, settings, ar
     response = client.get("/fragments/rankings/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('data-rankings-panel') == 3
+    assert html.count("data-rankings-panel") == 3
     assert [t for t in re.findall(r'<h3 class="rankings__title">(.*?)</h3>', html)] == [
         "24時間",
         "週間",

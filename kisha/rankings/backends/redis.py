@@ -100,7 +100,7 @@ class CircuitBreaker:
             self._open_until = time.monotonic() + self.cooldown
         if not was_open:
             logger.warning(
-                "rankings: Redis unavailable (%s: %s); counting in the process buffer for %.0fs",
+                "rankings: Redis unavailable (%s: %s); counting in the process buffer for %gs",
                 type(exc).__name__,
                 exc,
                 self.cooldown,

@@ -1,0 +1,207 @@
+"""Redis stopped, killed or hung while readers read: pages render, the beacon answers fast and
+falls back visibly, and after Redis returns nothing is counted twice.
+
+Runs against a redis-server this test starts on a free port and kills (never the shared one),
+with an append-only file so a restart keeps what Redis had acknowledged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+from django.test import Client
+
+from kisha.rankings import backends
+from kisha.rankings.backends.database import DatabaseCounter
+from kisha.rankings.backends.redis import RedisCounter
+from kisha.rankings.metrics import metrics_snapshot, metrics_totals
+from kisha.rankings.models import HourlyViews
+from kisha.rankings.services import batch_apply, rankings_fold
+
+from .conftest import send
+
+pytestmark = pytest.mark.django_db
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OwnRedis:
+    def __init__(self, directory):
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(5)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)
+            self.kill()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not installed")
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def counter(own_redis):
+    counter = RedisCounter(
+        url=own_redis.url,
+        prefix="faults",
+        timeout=0.1,
+        breaker_seconds=0.3,
+        fallback=DatabaseCounter(flush_thread=False),
+    )
+    backends._backend = counter
+    yield counter
+    counter.client.close()
+
+
+class Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def warnings_log():
+    handler = Records()
+    logger = logging.getLogger("kisha.rankings")
+    logger.addHandler(handler)
+    yield handler.messages
+    logger.removeHandler(handler)
+
+
+def total() -> int:
+    return sum(HourlyViews.objects.values_list("views", flat=True))
+
+
+def test_redis_killed_mid_run(own_redis, counter, article, warnings_log):
+    client = Client()
+    for _ in range(3):
+        assert send(client, article.id).status_code == 204
+    assert counter.fallback.buffered() == 0  # counted in Redis
+
+    own_redis.kill()
+    timings = []
+    for n in range(50):  # readers at many addresses, so the rate limit stays out of the way
+        started = time.perf_counter()
+        assert send(client, article.id, REMOTE_ADDR=f"198.51.100.{n}").status_code == 204
+        timings.append(time.perf_counter() - started)
+    assert max(timings) < 0.2, max(timings)
+    assert sorted(timings)[25] < 0.02  # the median beacon does not wait for Redis at all
+    assert counter.fallback.buffered() == 50
+    assert metrics_snapshot()["redis_fallback"] == 50
+    assert metrics_snapshot()["redis_errors"] >= 1
+    assert any("Redis unavailable" in message for message in warnings_log)
+
+    # the site still renders, and the fold folds what it can without raising
+    assert client.get(article.url).status_code == 200
+    assert client.get("/api/rankings/?window=24h").status_code == 200
+    rankings_fold(backend=counter)
+    assert total() == 50
+
+    own_redis.start()  # the append-only file brings back the 3 views Redis acknowledged
+    time.sleep(0.35)  # the breaker lets a beacon try again
+    for _ in range(4):
+        assert send(client, article.id).status_code == 204
+    assert any("Redis is back" in message for message in warnings_log)
+    assert counter.fallback.buffered() == 0
+    assert metrics_totals()["redis_fallback"] == 50  # written to the database by the fold
+
+    rankings_fold(backend=counter)
+    assert total() == 3 + 50 + 4
+    rankings_fold(backend=counter)
+    assert total() == 57
+
+
+def test_redis_killed_between_writing_and_clearing_a_batch(own_redis, counter, article):
+    client = Client()
+    for _ in range(5):
+        send(client, article.id)
+    for batch in counter.batches():  # claimed in Redis (and written to its append-only file)
+        batch_apply(batch=batch)
+    own_redis.kill()  # ... before the fold could clear the batch
+    result = rankings_fold(backend=counter)  # Redis is down: nothing to do, no error
+    assert result.batches == 0
+    own_redis.start()
+    result = rankings_fold(backend=counter)
+    assert result.skipped == 1
+    assert total() == 5
+    assert counter.client.scard("faults:batches") == 0
+
+
+def test_a_hung_redis_costs_one_timeout_not_one_per_beacon(own_redis, counter, article):
+    client = Client()
+    send(client, article.id)
+    os.kill(own_redis.process.pid, signal.SIGSTOP)
+    try:
+        started = time.perf_counter()
+        for n in range(30):
+            assert send(client, article.id, REMOTE_ADDR=f"198.51.100.{n}").status_code == 204
+        elapsed = time.perf_counter() - started
+    finally:
+        os.kill(own_redis.process.pid, signal.SIGCONT)
+    # one beacon waits for the 0.1 s timeout; the breaker spares the other 29
+    assert elapsed < 0.1 * 3 + 0.3, elapsed
+    assert counter.fallback.buffered() == 30
