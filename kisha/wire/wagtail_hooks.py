@@ -61,10 +61,12 @@ class WireItemViewSet(ModelViewSet):
         "article",
     ]
 
-    def get_queryset(self, request):
-        return WireItem.objects.select_related("source", "section", "article").defer(
+    def get_index_view_kwargs(self, **kwargs):
+        # One query for the rows whatever their number: the columns' related objects are joined.
+        queryset = WireItem.objects.select_related("source", "section", "article").defer(
             "body_html", "summary", "subjects", "images"
         )
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
     def get_urlpatterns(self):
         return [
@@ -144,8 +146,9 @@ class WireRunViewSet(ModelViewSet):
         "errors",
     ]
 
-    def get_queryset(self, request):
-        return WireIngestRun.objects.select_related("source")
+    def get_index_view_kwargs(self, **kwargs):
+        queryset = WireIngestRun.objects.select_related("source")
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
 
 class WireViewSetGroup(ModelViewSetGroup):
