@@ -222,7 +222,7 @@ def test_source_validation(client, desk, overrides, message):
     assert not WireSource.objects.exists()
 
 
-def test_drop_folder_must_be_readable_and_inside_the_allowed_root(client, desk, tmp_path, settings):
+def test_drop_folder_must_be_readable(client, desk, tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o000)
     try:
@@ -236,9 +236,20 @@ def test_drop_folder_must_be_readable_and_inside_the_allowed_root(client, desk, 
         assert "読み取れません" in response.content.decode()
     finally:
         locked.chmod(0o755)
+
+
+def test_drop_folder_must_be_inside_the_allowed_root(client, desk, tmp_path, settings):
+    (tmp_path / "drops" / "kyodo").mkdir(parents=True)
     settings.KISHA_WIRE_DROP_ROOT = str(tmp_path / "drops")
     response = client.post("/admin/wire/sources/new/", source_form(url="", drop_folder="/etc"))
     assert "の中に置いてください" in response.content.decode()
+    escape = str(tmp_path / "drops" / ".." / "drops-evil")
+    response = client.post("/admin/wire/sources/new/", source_form(url="", drop_folder=escape))
+    assert "の中に置いてください" in response.content.decode()
+    inside = str(tmp_path / "drops" / "kyodo")
+    response = client.post("/admin/wire/sources/new/", source_form(url="", drop_folder=inside))
+    assert response.status_code == 302
+    assert WireSource.objects.get().drop_folder == inside
 
 
 def test_poll_now_reports_counts_and_errors(
