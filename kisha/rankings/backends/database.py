@@ -75,11 +75,7 @@ class DatabaseCounter(BaseCounter):
         self._stopping = threading.Event()
 
     def record(self, *, page_id: int, reader: str, address: str, now: dt.datetime) -> Outcome:
-        if os.getpid() != self._pid:
-            # A forked child must not flush what its parent counted.
-            with self._lock:
-                self._reset_state()
-        self._ensure_thread()
+        self.start()
         hour = jst_hour(now)
         with self._lock:
             clock = time.monotonic()
@@ -184,7 +180,12 @@ class DatabaseCounter(BaseCounter):
 
     # --- the flush thread ----------------------------------------------------------------
 
-    def _ensure_thread(self) -> None:
+    def start(self) -> None:
+        """Start this process's flush thread if it is not running yet (cheap to call often)."""
+        if os.getpid() != self._pid:
+            # A forked child must not flush what its parent counted.
+            with self._lock:
+                self._reset_state()
         if not self.flush_thread or self._thread is not None:
             return
         with self._lock:

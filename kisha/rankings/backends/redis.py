@@ -167,6 +167,8 @@ class RedisCounter(BaseCounter):
         )
 
     def record(self, *, page_id: int, reader: str, address: str, now: dt.datetime) -> Outcome:
+        # The fallback's thread also writes this process's counters to the database.
+        self.fallback.start()
         if self.breaker.allow():
             try:
                 result = self._record(
