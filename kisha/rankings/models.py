@@ -115,3 +115,42 @@ class CounterMetric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class WindowTotals(models.Model):
+    """Each article's views in the three windows, kept current by the fold (adds) and the
+    refresh (subtracts what slid out of a window), so ranking a window reads the top of an
+    index instead of summing millions of rows."""
+
+    page_id = models.PositiveIntegerField("ページID", primary_key=True)
+    h24 = models.BigIntegerField("24時間", default=0)
+    week = models.BigIntegerField("週間", default=0)
+    month = models.BigIntegerField("月間", default=0)
+
+    class Meta:
+        verbose_name = "期間別閲覧数"
+        verbose_name_plural = "期間別閲覧数"
+        indexes = [
+            models.Index(fields=["h24", "page_id"], name="rankings_totals_h24"),
+            models.Index(fields=["week", "page_id"], name="rankings_totals_week"),
+            models.Index(fields=["month", "page_id"], name="rankings_totals_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id}: {self.h24}/{self.week}/{self.month}"
+
+
+class WindowCursor(models.Model):
+    """Where each window of WindowTotals starts: views in hours at or after `start` are in the
+    totals. Empty until the first refresh builds the window. The fold and the refresh lock
+    these rows, so an add and a subtract never miss each other."""
+
+    window = models.CharField(max_length=8, primary_key=True)
+    start = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "集計期間の起点"
+        verbose_name_plural = "集計期間の起点"
+
+    def __str__(self) -> str:
+        return f"{self.window} ≥ {self.start}"

@@ -17,7 +17,8 @@ from kisha.core.text import to_jst
 from .backends import get_backend
 from .backends.base import BaseCounter, Batch
 from .conf import conf
-from .models import DailyViews, FoldedBatch, HourlyViews, Ranking
+from .models import DailyViews, FoldedBatch, HourlyViews, Ranking, WindowTotals
+from .totals import locked_cursors, totals_add, totals_advance, totals_top
 from .windows import WINDOWS
 
 logger = logging.getLogger("kisha.rankings")
@@ -66,9 +67,12 @@ def batch_apply(*, batch: Batch) -> bool:
     ops = connection.ops
     try:
         with transaction.atomic():
+            # Lock the window cursors first: the refresh moves them under the same lock.
+            cursors = locked_cursors()
             if FoldedBatch.objects.filter(batch_id=batch.id).exists():
                 return False
             FoldedBatch.objects.create(batch_id=batch.id)
+            totals_add(rows=hourly, cursors=cursors)
             _upsert(
                 HourlyViews._meta.db_table,
                 "hour",
@@ -124,6 +128,16 @@ def rankings_fold(*, backend: BaseCounter | None = None) -> FoldResult:
 def ranking_candidates(*, window: str, now: dt.datetime, limit: int) -> list[tuple[int, int]]:
     """(page id, views) of the most-read pages in a window, best first; ties go to the newer
     page (higher id), so the order never depends on the database's whim."""
+    with transaction.atomic():
+        totals_advance(now=now)
+    return totals_top(window=window, limit=limit)
+
+
+def ranking_candidates_by_sum(
+    *, window: str, now: dt.datetime, limit: int
+) -> list[tuple[int, int]]:
+    """The same answer summed from the durable tables: what WindowTotals must always equal
+    (tests compare them; bench/rankings.py times both)."""
     spec = WINDOWS[window]
     if spec.hours:
         queryset = HourlyViews.objects.filter(hour__gte=spec.start(now))
@@ -154,10 +168,12 @@ def rankings_refresh(*, now: dt.datetime | None = None) -> dict[str, list[list[i
     articles are kept (drafts, unpublished, private, scheduled and deleted pages never rank)."""
     now = now or timezone.now()
     computed: dict[str, list[list[int]]] = {}
+    with transaction.atomic():
+        totals_advance(now=now)
     for key in WINDOWS:
         limit = 100
         while True:
-            candidates = ranking_candidates(window=key, now=now, limit=limit)
+            candidates = totals_top(window=key, limit=limit)
             live = _live_ids([page_id for page_id, _ in candidates])
             entries = [[page_id, total] for page_id, total in candidates if page_id in live]
             if len(entries) >= KEEP or len(candidates) < limit or limit >= 10_000:
@@ -203,3 +219,4 @@ def views_forget_page(*, page_id: int) -> None:
     """A deleted article's counts go with it."""
     HourlyViews.objects.filter(page_id=page_id).delete()
     DailyViews.objects.filter(page_id=page_id).delete()
+    WindowTotals.objects.filter(page_id=page_id).delete()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import uuid
 
 import pytest
 
@@ -14,10 +15,10 @@ from django.utils import timezone
 
 from kisha.core.text import display_width
 from kisha.news.factories import ArticlePageFactory
-from kisha.rankings.backends.base import jst_hour
-from kisha.rankings.models import DailyViews, HourlyViews, Ranking
+from kisha.rankings.backends.base import Batch, jst_hour
+from kisha.rankings.models import Ranking
 from kisha.rankings.selectors import rankings_get
-from kisha.rankings.services import rankings_refresh
+from kisha.rankings.services import batch_apply, rankings_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +26,8 @@ NOW = dt.datetime(2026, 12, 1, 3, 30, tzinfo=dt.UTC)  # 12:30 JST
 
 
 def views(page, count, *, ago: dt.timedelta = dt.timedelta(0), now=NOW):
-    """Put `count` folded views `ago` before `now` in both tables, as the fold would."""
-    hour = jst_hour(now - ago)
-    HourlyViews.objects.create(page_id=page.id, hour=hour, views=count)
-    row, _ = DailyViews.objects.get_or_create(page_id=page.id, day=hour.date())
-    row.views += count
-    row.save()
+    """Fold `count` views `ago` before `now`, as the periodic fold would."""
+    batch_apply(batch=Batch(id=uuid.uuid4().hex, rows=[(page.id, jst_hour(now - ago), count)]))
 
 
 def ids(window: str) -> list[int]:
