@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kisha.wire.models import WireItem, WireItemVersion, WireSource, guid_digest
@@ -222,7 +222,7 @@ def _apply_chunk_once(
                 withdrawn.append(item.article_id)
         WireItem.objects.bulk_create(created)
         if changed:
-            WireItem.objects.bulk_update(changed, UPDATE_FIELDS)
+            _update_rows(changed)
         WireItemVersion.objects.bulk_create(
             [_version_row(item, now) for item in (*created, *new_versions)]
         )
@@ -238,6 +238,27 @@ def _apply_chunk_once(
         # In the same transaction, so a crash can never leave a withdrawn item's story live.
         withdraw_articles(article_ids=withdrawn)
     return ChunkOutcome(summary, withdrawn)
+
+
+def _update_rows(items: list[WireItem]) -> None:
+    """One parameterised UPDATE per row through executemany.
+
+    Django's bulk_update builds a CASE/WHEN expression per field and row and spent ~7 ms of
+    Python per item resolving them (measured: 210-350 items/s); preparing values with each
+    field's own get_db_prep_save keeps the types right on both databases at a fraction of that.
+    """
+    fields = [WireItem._meta.get_field(name) for name in UPDATE_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    # Only quoted model column names are interpolated; every value is a parameter.
+    sql = f"UPDATE {quote(WireItem._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    rows = [
+        [field.get_db_prep_save(getattr(item, field.attname), connection) for field in fields]
+        + [item.pk]
+        for item in items
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def withdraw_articles(*, article_ids: list[int]) -> None:

@@ -1,0 +1,178 @@
+"""Wire ingest speed: items per second from a generated 10,000-item ninjs batch and a large
+generated RSS feed, on SQLite and PostgreSQL side by side in one run.
+
+    .venv/bin/python bench/wire.py [--items 10000] [--database-url postgres://…/kisha]
+
+Each database gets a fresh throwaway schema (a temporary SQLite file; a `kisha_bench_wire`
+database next to the given PostgreSQL URL, dropped afterwards). For each document it times
+parsing alone, then the whole ingest (parse + write) for new items, the same document again
+(all unchanged) and a document where every item has a newer version (all updated).
+Target (issue 4): ≥ 500 items/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import PYTHON, ROOT, bench_env, machine, manage  # noqa: E402
+
+TARGET = 500
+
+
+def ninjs_document(count: int, version: int) -> bytes:
+    body = "<p>" + "東京株式市場で日経平均株価は続伸した。" * 12 + "</p>"
+    items = [
+        {
+            "uri": f"urn:bench:ninjs:{n}",
+            "version": str(version),
+            "type": "text",
+            "headline": f"日経平均が続伸、半導体株に買い　その{n}（第{version}版）",
+            "versioncreated": f"2026-11-26T{n % 24:02d}:{n % 60:02d}:00+09:00",
+            "urgency": 1 + n % 9,
+            "bodies": [{"role": "main", "contenttype": "text/html", "value": body}],
+            "subjects": [{"code": "subj:04000000" if n % 2 else "subj:11000000"}],
+            "by": "共同通信",
+        }
+        for n in range(count)
+    ]
+    return json.dumps(items, ensure_ascii=False).encode("utf-8")
+
+
+def rss_document(count: int, revision: int) -> bytes:
+    entries = "".join(
+        f"<item><title>円相場、一時1ドル＝150円台に　その{n}</title>"
+        f"<guid>urn:bench:rss:{n}</guid><link>https://example.com/news/{n}</link>"
+        f"<category>{'World' if n % 2 else 'Business'}</category>"
+        f"<pubDate>Wed, 26 Nov 2026 {n % 24:02d}:{revision:02d}:00 GMT</pubDate>"
+        f"<description>外国為替市場で円安が進んだ。第{revision}版。</description></item>"
+        for n in range(count)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>bench</title>{entries}</channel></rss>"
+    ).encode()
+
+
+CHILD = r"""
+import json, sys, time, django
+django.setup()
+sys.path.insert(0, {bench!r})
+from wire import ninjs_document, rss_document
+from django.db import connection
+from kisha.news.services import site_ensure_home
+from kisha.news.factories import SectionPageFactory
+from kisha.wire.models import WireSource, WireSubjectMapping, WireItem
+from kisha.wire.providers import get_provider
+from kisha.wire.services import wire_ingest_bytes
+
+count = {count}
+home = site_ensure_home(title="bench")
+world = SectionPageFactory(parent=home, title="ワールド", slug="world")
+business = SectionPageFactory(parent=home, title="ビジネス", slug="business")
+results = []
+for fmt, make in (("ninjs", ninjs_document), ("rss", rss_document)):
+    source = WireSource.objects.create(name=fmt, format=fmt, default_section=world)
+    WireSubjectMapping.objects.create(source=source, code="subj:04000000", section=business)
+    WireSubjectMapping.objects.create(source=source, code="Business", section=business)
+    first, newer = make(count, 1), make(count, 2)
+    started = time.perf_counter()
+    parsed = len(get_provider(fmt).parse(first).entries)
+    results.append((fmt, "parse only", parsed, time.perf_counter() - started, len(first)))
+    for label, document, field in (
+        ("new items", first, "ingested"),
+        ("same again (unchanged)", first, "unchanged"),
+        ("newer versions (updated)", newer, "updated"),
+    ):
+        started = time.perf_counter()
+        summary = wire_ingest_bytes(source=source, data=document)
+        seconds = time.perf_counter() - started
+        assert getattr(summary, field) == count, (label, str(summary))
+        results.append((fmt, label, count, seconds, len(document)))
+    assert WireItem.objects.filter(source=source).count() == count
+print("RESULTS " + json.dumps({{"vendor": connection.vendor, "results": results}}))
+"""
+
+
+def run_child(env: dict[str, str], count: int) -> dict:
+    code = CHILD.format(bench=str(Path(__file__).resolve().parent), count=count)
+    out = subprocess.run(
+        [PYTHON, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("RESULTS "))
+    return json.loads(line.removeprefix("RESULTS "))
+
+
+def postgres_bench_url(url: str) -> tuple[str, str, str]:
+    """(bench database URL, admin URL, bench database name) next to the given database."""
+    parts = urllib.parse.urlsplit(url)
+    name = "kisha_bench_wire"
+    return (
+        parts._replace(path=f"/{name}").geturl(),
+        parts._replace(path="/postgres").geturl(),
+        name,
+    )
+
+
+def with_postgres(url: str, count: int) -> dict:
+    import psycopg
+
+    bench_url, admin_url, name = postgres_bench_url(url)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        with tempfile.TemporaryDirectory(prefix="kisha-bench-wire-") as workdir:
+            env = bench_env(workdir=Path(workdir), database_url=bench_url)
+            manage(env, "migrate", "--noinput", "-v", "0")
+            return run_child(env, count)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def with_sqlite(count: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="kisha-bench-wire-") as workdir:
+        env = bench_env(workdir=Path(workdir))
+        manage(env, "migrate", "--noinput", "-v", "0")
+        return run_child(env, count)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("KISHA_TEST_DATABASE_URL"),
+        help="PostgreSQL URL (default $KISHA_TEST_DATABASE_URL); skipped when absent",
+    )
+    args = parser.parse_args()
+    print(machine())
+    runs = [with_sqlite(args.items)]
+    if args.database_url:
+        runs.append(with_postgres(args.database_url, args.items))
+    print()
+    print("| database | document | step | items | seconds | items/s | target |")
+    print("|---|---|---|---:|---:|---:|---|")
+    for run in runs:
+        for fmt, label, items, seconds, size in run["results"]:
+            rate = items / seconds if seconds else float("inf")
+            verdict = "" if label == "parse only" else ("ok" if rate >= TARGET else "BELOW")
+            doc = f"{fmt} ({size / 1e6:.1f} MB)"
+            print(
+                f"| {run['vendor']} | {doc} | {label} | {items} | {seconds:.2f} | {rate:,.0f} | "
+                f"{verdict} |"
+            )
+    print(f"\nload average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
