@@ -27,7 +27,7 @@ from modelsearch.query import MatchAll, Not, Phrase, PlainText, SearchQuery
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
 from django.db import connections, router, transaction
-from django.db.models import CharField, Count, FloatField, QuerySet
+from django.db.models import CharField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.encoding import force_str
@@ -196,38 +196,60 @@ def _query_text(query) -> str | None:
     return force_str(query)
 
 
+# Relevance tiers, best first: the whole query in the headline; in the headline or the short
+# headline and lead; anywhere. Each tier is a subset of the next.
+TIERS = (("title",), ("title", "lead"), ("title", "lead", "body"))
+
+
 class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
+    """Relevance is tiered by where the query matches, then the queryset's own order.
+
+    A term-frequency score (bm25, ts_rank) has to be computed for every matching article before
+    the first result can be shown: 40,000 rows for a common word at 100,000 articles. Tiers need
+    only the first page of each tier, so a search costs about the same for 株 as for 金正恩, and a
+    news reader's second signal, recency, comes from the listing's order (newest first for
+    ``article_cards()``; ``-pk`` when the queryset has none).
+    """
+
     DEFAULT_OPERATOR = "and"
     HANDLES_ORDER_BY_EXPRESSIONS = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        text = _query_text(self.query)
+        self.match_all = text is None
+        self.compiled: CompiledQuery | None = None if text is None else query_compile(text)
 
     def check(self):
         # The queryset's filters and ordering run in the database as they are, so any field
         # works, not only those declared as FilterField.
         pass
 
-    def _columns(self) -> tuple[str, ...]:
-        if not self.fields:
-            return ("title", "lead", "body")
-        columns = {
-            "title" if f == "title" else "lead" if f in LEAD_FIELDS else "body" for f in self.fields
-        }
-        return tuple(c for c in ("title", "lead", "body") if c in columns)
+    @property
+    def empty(self) -> bool:
+        return not self.match_all and (self.compiled is None or self.compiled.empty)
 
-    def search(self, start, stop, score_field=None):
-        queryset = self.queryset
-        text = _query_text(self.query)
-        if text is None:
-            return queryset[start:stop]
-        compiled: CompiledQuery = query_compile(text)
-        if compiled.empty:
+    def _columns(self, columns: tuple[str, ...] = TIERS[-1]) -> tuple[str, ...]:
+        if self.fields:
+            allowed = {
+                "title" if f == "title" else "lead" if f in LEAD_FIELDS else "body"
+                for f in self.fields
+            }
+            columns = tuple(c for c in columns if c in allowed)
+        return columns
+
+    def matching(self, queryset=None, columns: tuple[str, ...] = TIERS[-1]):
+        """``queryset`` narrowed to objects whose ``columns`` match the query."""
+        queryset = self.queryset if queryset is None else queryset
+        if self.match_all:
+            return queryset
+        columns = self._columns(columns)
+        if self.empty or not columns:
             return queryset.none()
+        return queryset.filter(pk__in=self._match_sql(queryset, columns))
 
+    def _match_sql(self, queryset, columns) -> RawSQL:
         model = queryset.model
-        connection = connections[queryset.db]
-        vendor = vendor_for(connection)
-        content_types = get_descendants_content_types_pks(model)
-        columns = self._columns()
-        pk_column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(model._meta.pk.column)}"
         key_field = model._meta.pk
         while key_field.is_relation:  # a page's key is its link to wagtailcore_page
             key_field = key_field.target_field
@@ -239,47 +261,69 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
             "SmallAutoField",
             "PositiveIntegerField",
         )
-
-        match_sql, match_params = vendor.match_ids(
-            compiled, content_types=content_types, columns=columns, integer_pk=integer_pk
+        vendor = vendor_for(connections[queryset.db])
+        sql, params = vendor.match_ids(
+            self.compiled,
+            content_types=get_descendants_content_types_pks(model),
+            columns=columns,
+            integer_pk=integer_pk,
         )
-        # Only tokens and ids reach these statements, and only as bound parameters (see vendor.py).
-        queryset = queryset.filter(pk__in=RawSQL(match_sql, match_params))  # noqa: S611
+        # Only tokens and ids reach the statement, and only as bound parameters (vendor.py).
+        return RawSQL(sql, params)  # noqa: S611
 
-        if self.order_by_relevance and score_field is None:
-            score_field = "_search_score"
-        if score_field is not None:
-            score_sql, score_params = vendor.score(
-                compiled, content_types=content_types, columns=columns, outer_pk=pk_column
-            )
-            queryset = queryset.annotate(
-                **{score_field: RawSQL(score_sql, score_params, output_field=FloatField())}  # noqa: S611
-            )
-        if self.order_by_relevance:
-            queryset = queryset.order_by(f"-{score_field}", "-pk")
-        elif not queryset.query.order_by:
-            queryset = queryset.order_by("-pk")  # a stable order across pages
-        return queryset[start:stop]
+    def _ordered(self, queryset):
+        return queryset.order_by(*(self.queryset.query.order_by or ("-pk",)))
+
+    def ranked(self, start: int, stop: int | None) -> list[tuple[object, float]]:
+        """(pk, score) of results ``start:stop``; the score is 3, 2 or 1 by tier."""
+        if self.empty:
+            return []
+        if self.match_all or not self.order_by_relevance:
+            pks = self._ordered(self.matching()).values_list("pk", flat=True)[start:stop]
+            return [(pk, 0.0) for pk in pks]
+        tiers = [t for t in dict.fromkeys(self._columns(t) for t in TIERS) if t]
+        ranked: list[tuple[object, float]] = []
+        previous = None
+        for level, columns in enumerate(tiers):
+            queryset = self.matching(columns=columns)
+            if previous is not None:
+                queryset = queryset.exclude(pk__in=self._match_sql(self.queryset, previous))
+            pks = self._ordered(queryset).values_list("pk", flat=True)
+            wanted = None if stop is None else stop - len(ranked)
+            score = float(len(tiers) - level)
+            ranked.extend((pk, score) for pk in (pks if wanted is None else pks[:wanted]))
+            if stop is not None and len(ranked) >= stop:
+                break
+            previous = columns
+        return ranked[start:stop]
 
 
 class KishaSearchResults(BaseSearchResults):
     supports_facet = True
 
-    def get_queryset(self, *, scored: bool = True):
-        return self.query_compiler.search(
-            self.start, self.stop, score_field=self._score_field if scored else None
-        )
-
     def _do_search(self):
-        return list(self.get_queryset())
+        compiler: KishaSearchQueryCompiler = self.query_compiler
+        ranked = compiler.ranked(self.start, self.stop)
+        if not ranked:
+            return []
+        objects = compiler.queryset.filter(pk__in=[pk for pk, _ in ranked]).order_by()
+        by_pk = {obj.pk: obj for obj in objects}
+        results = []
+        for pk, score in ranked:
+            obj = by_pk.get(pk)
+            if obj is None:
+                continue  # deleted between the two queries
+            if self._score_field:
+                setattr(obj, self._score_field, score)
+            results.append(obj)
+        return results
 
     def _do_count(self):
-        compiler = self.query_compiler
-        relevance, compiler.order_by_relevance = compiler.order_by_relevance, False
-        try:
-            return compiler.search(None, None).order_by().count()
-        finally:
-            compiler.order_by_relevance = relevance
+        return self.query_compiler.matching().order_by().count()
+
+    def count_at_most(self, limit: int) -> int:
+        """The count, but no more than ``limit``: cheap for a common word on a big site."""
+        return self.query_compiler.matching().order_by()[:limit].count()
 
     def facet(self, field_name):
         field = self.query_compiler._get_filterable_field(field_name)
@@ -290,19 +334,14 @@ class KishaSearchResults(BaseSearchResults):
                 f"{self.query_compiler.queryset.model.__name__}.search_fields.",
                 field_name=field_name,
             )
-        compiler = self.query_compiler
-        relevance, compiler.order_by_relevance = compiler.order_by_relevance, False
-        try:
-            rows = (
-                compiler.search(None, None)
-                .order_by()
-                .values(field_name)
-                .annotate(count=Count("pk"))
-                .order_by("-count")
-            )
-            return OrderedDict((row[field_name], row["count"]) for row in rows)
-        finally:
-            compiler.order_by_relevance = relevance
+        rows = (
+            self.query_compiler.matching()
+            .order_by()
+            .values(field_name)
+            .annotate(count=Count("pk"))
+            .order_by("-count")
+        )
+        return OrderedDict((row[field_name], row["count"]) for row in rows)
 
 
 class KishaSearchBackend(BaseSearchBackend):

@@ -44,19 +44,28 @@ class CompiledQuery:
     def empty(self) -> bool:
         return not self.required or not all(t.matchable for t in self.required)
 
-    def fts5(self) -> str:
+    def fts5(self, columns: tuple[str, ...] | None = None) -> str:
+        """The MATCH expression; ``columns`` limits the required terms, never the exclusions
+        (``-北朝鮮`` drops an article that says 北朝鮮 anywhere)."""
         required = " AND ".join(_fts5_term(t) for t in self.required)
-        excluded = [_fts5_term(t) for t in self.excluded if t.matchable]
-        if excluded:
-            return f"({required}) NOT ({' OR '.join(excluded)})"
-        return required
+        if columns:
+            required = "{" + " ".join(columns) + "} : (" + required + ")"
+        excluded = self.fts5_excluded()
+        return f"({required}) NOT ({excluded})" if excluded else required
+
+    def fts5_excluded(self) -> str:
+        return " OR ".join(_fts5_term(t) for t in self.excluded if t.matchable)
 
     def tsquery(self) -> str:
-        required = " & ".join(_ts_term(t) for t in self.required)
-        excluded = [_ts_term(t) for t in self.excluded if t.matchable]
-        if excluded:
-            return f"({required}) & !({' | '.join(excluded)})"
-        return required
+        excluded = self.ts_excluded()
+        required = self.ts_required()
+        return f"({required}) & !({excluded})" if excluded else required
+
+    def ts_required(self) -> str:
+        return " & ".join(_ts_term(t) for t in self.required)
+
+    def ts_excluded(self) -> str:
+        return " | ".join(_ts_term(t) for t in self.excluded if t.matchable)
 
 
 def query_compile(q: str) -> CompiledQuery:

@@ -68,15 +68,47 @@ def search_section(*, slug: str | None) -> SectionInfo | None:
     return next((s for s in sections() if s.slug == slug), None) if slug else None
 
 
+class _CappedResults:
+    """Search results whose count stops at what the page can show: counting all 40,000 matches
+    of a common word would cost more than finding the first twenty."""
+
+    def __init__(self, results, limit: int):
+        self.results = results
+        self.limit = limit
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            counter = getattr(self.results, "count_at_most", None)
+            self._count = counter(self.limit) if counter else min(self.results.count(), self.limit)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        return self.results[key]
+
+
 def search_page(*, results, number: int | str | None) -> PaginatorPage:
-    """One page of results; out-of-range or junk page numbers give the nearest real page."""
-    paginator = Paginator(results, PER_PAGE)
+    """One page of results; out-of-range or junk page numbers give the nearest real page.
+
+    ``paginator.count`` stops at ``PER_PAGE * MAX_PAGES``; ``search_more`` says whether it did.
+    """
+    paginator = Paginator(_CappedResults(results, PER_PAGE * MAX_PAGES + 1), PER_PAGE)
     try:
         wanted = int(number or 1)
     except (TypeError, ValueError):
         wanted = 1
     last = min(paginator.num_pages, MAX_PAGES)
     return paginator.page(max(1, min(wanted, last)))
+
+
+def search_total(*, page: PaginatorPage) -> tuple[int, bool]:
+    """(count to show, whether there are more than that)."""
+    cap = PER_PAGE * MAX_PAGES
+    count = page.paginator.count
+    return min(count, cap), count > cap
 
 
 def search_hits(*, page: PaginatorPage, query: Query) -> list[SearchHit]:

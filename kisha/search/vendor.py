@@ -1,9 +1,9 @@
-"""The SQL of a search on each database: which rows match, and how well.
+"""The SQL of a search on each database: the ids of the objects whose columns match.
 
-SQLite asks the FTS5 table ``search_fts`` (bm25, columns weighted title 10, lead 4, body 1);
-PostgreSQL asks the generated ``vector`` column under its GIN index (ts_rank with weights
-title A 1.0, lead B 0.5, body C 0.2). Both take the compiled query as one bound parameter, so no
-part of the user's text is ever SQL, and both read as "higher score is better".
+SQLite asks the FTS5 table ``search_fts`` (a column filter picks title or title and lead);
+PostgreSQL asks the generated ``vector`` (all columns) or ``head`` (title A and lead B) column,
+each under a GIN index. The compiled query is always a bound parameter, so no part of the
+reader's text is ever SQL.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from .query import CompiledQuery
 
 DOCUMENTS = "search_searchdocument"
 FTS = "search_fts"
-SQLITE_WEIGHTS = (10.0, 4.0, 1.0)  # title, lead, body: the FTS5 column order
-POSTGRES_WEIGHTS = "{0.1,0.2,0.5,1.0}"  # D, C (body), B (lead), A (title)
 _ALL = ("title", "lead", "body")
 
 
@@ -25,10 +23,7 @@ def _in(values: list[int]) -> tuple[str, list[int]]:
 
 class SQLiteSearch:
     def _match(self, compiled: CompiledQuery, columns: tuple[str, ...]) -> str:
-        expression = compiled.fts5()
-        if columns != _ALL:
-            return "{" + " ".join(columns) + "} : (" + expression + ")"
-        return expression
+        return compiled.fts5(None if columns == _ALL else columns)
 
     def match_ids(self, compiled, *, content_types, columns, integer_pk):
         placeholders, ct_params = _in(content_types)
@@ -39,48 +34,41 @@ class SQLiteSearch:
         )
         return sql, [self._match(compiled, columns), *ct_params]
 
-    def score(self, compiled, *, content_types, columns, outer_pk):
-        # Looked up by rowid, so FTS5 seeks in its doclists instead of running the query again.
-        placeholders, ct_params = _in(content_types)
-        weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-        sql = (
-            f"SELECT -bm25({FTS}, {weights}) FROM {FTS} WHERE {FTS} MATCH %s "  # noqa: S608
-            f"AND {FTS}.rowid = (SELECT d.id FROM {DOCUMENTS} d WHERE d.content_type_id "
-            f"IN ({placeholders}) AND d.object_id = CAST({outer_pk} AS text))"
-        )
-        return sql, [self._match(compiled, columns), *ct_params]
-
 
 class PostgresSearch:
     _LABELS = {"title": "a", "lead": "b", "body": "c"}
 
-    def _restrict(self, columns: tuple[str, ...]) -> str:
+    def _condition(self, columns: tuple[str, ...]) -> tuple[str, int]:
+        """SQL matching ``columns`` against the tsquery, and how many times it binds it.
+
+        ``head`` (title and lead) has its own GIN index, so the two best relevance tiers are
+        found without reading, or rechecking phrases in, the big body vectors.
+        """
+        q = "to_tsquery('simple', %s)"
         if columns == _ALL:
-            return ""
+            return f"d.vector @@ {q}", 1
+        if columns == ("title", "lead"):
+            return f"d.head @@ {q}", 1
+        if columns == ("title",):
+            return f"d.head @@ {q} AND ts_filter(d.head, '{{a}}') @@ {q}", 2
         labels = ",".join(self._LABELS[c] for c in columns)
-        return f" AND ts_filter(d.vector, '{{{labels}}}') @@ to_tsquery('simple', %s)"
+        return f"d.vector @@ {q} AND ts_filter(d.vector, '{{{labels}}}') @@ {q}", 2
 
     def match_ids(self, compiled, *, content_types, columns, integer_pk):
         placeholders, ct_params = _in(content_types)
         key = "CAST(d.object_id AS bigint)" if integer_pk else "d.object_id"
-        tsquery = compiled.tsquery()
-        restrict = self._restrict(columns)
+        condition, binds = self._condition(columns)
+        params = [compiled.ts_required()] * binds
+        excluded = compiled.ts_excluded()
+        if excluded:
+            # Exclusions look at every column, whichever tier is being matched.
+            condition += " AND NOT d.vector @@ to_tsquery('simple', %s)"
+            params.append(excluded)
         sql = (
             f"SELECT {key} FROM {DOCUMENTS} d "  # noqa: S608
-            f"WHERE d.vector @@ to_tsquery('simple', %s){restrict} "
-            f"AND d.content_type_id IN ({placeholders})"
+            f"WHERE {condition} AND d.content_type_id IN ({placeholders})"
         )
-        return sql, [tsquery, *([tsquery] if restrict else []), *ct_params]
-
-    def score(self, compiled, *, content_types, columns, outer_pk):
-        placeholders, ct_params = _in(content_types)
-        sql = (
-            f"SELECT ts_rank('{POSTGRES_WEIGHTS}', d.vector, "  # noqa: S608
-            f"to_tsquery('simple', %s)) FROM {DOCUMENTS} d "
-            f"WHERE d.content_type_id IN ({placeholders}) "
-            f"AND d.object_id = CAST({outer_pk} AS text)"
-        )
-        return sql, [compiled.tsquery(), *ct_params]
+        return sql, [*params, *ct_params]
 
 
 def vendor_for(connection: BaseDatabaseWrapper) -> SQLiteSearch | PostgresSearch:

@@ -17,6 +17,7 @@ from .selectors import (
     search_query,
     search_section,
     search_suggestions,
+    search_total,
 )
 
 
@@ -47,6 +48,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         page = search_page(results=results, number=request.GET.get("page"))
         context["page_obj"] = page
+        context["total"], context["more"] = search_total(page=page)
         context["hits"] = search_hits(page=page, query=query)
         if not context["hits"]:
             context["suggestions"] = search_suggestions(q=q)

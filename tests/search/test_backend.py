@@ -85,3 +85,26 @@ def test_draft_changes_are_not_public_but_admin_finds_drafts(world):
     draft = ArticlePageFactory(parent=world, title="下書きの特報", slug="draft", live=False)
     assert not ArticlePage.objects.live().search("特報")
     assert [p.pk for p in Page.objects.search("特報")] == [draft.pk]
+
+
+def test_exclusion_looks_at_every_column_in_every_tier(stories):
+    # 北朝鮮 is only in the lead: the headline tier must not let the article through.
+    assert not ArticlePage.objects.search("金正恩 -北朝鮮")
+    assert not ArticlePage.objects.search("非核化 -最高指導者")
+
+
+def test_headline_matches_rank_first_then_newest(world):
+    import datetime as dt
+
+    from tests.search.conftest import JST, publish
+
+    lead_early = ArticlePageFactory(parent=world, title="台風の進路", lead="停電が続く地域もある。")
+    old_head = ArticlePageFactory(parent=world, title="停電、3日目に", lead="復旧のめど立たず。")
+    new_head = ArticlePageFactory(parent=world, title="停電が拡大", lead="約2万戸。")
+    lead_only = ArticlePageFactory(parent=world, title="電力網に課題", lead="停電の原因を調べる。")
+    for days, page in enumerate([new_head, lead_early, lead_only, old_head]):
+        publish(page, dt.datetime(2026, 6, 20 - days, tzinfo=JST))
+    results = ArticlePage.objects.order_by("-first_published_at").search("停電")
+    assert [p.pk for p in results] == [new_head.pk, old_head.pk, lead_early.pk, lead_only.pk]
+    scored = list(ArticlePage.objects.search("停電").annotate_score("score"))
+    assert sorted(p.score for p in scored) == [2.0, 2.0, 3.0, 3.0]
