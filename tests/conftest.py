@@ -12,14 +12,17 @@ from kisha.news.factories import (
     TopicIndexPageFactory,
     TopicPageFactory,
 )
+from kisha.news.selectors import news_clear_cache
 from kisha.news.services import site_ensure_home
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    news_clear_cache()
     yield
     cache.clear()
+    news_clear_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -28,9 +28,12 @@ from kisha.core.text import count_characters, reading_minutes
 from .blocks import ArticleBodyBlock
 
 
-def paginate(request, items, per_page: int):
-    """A page of `items` from `?page=`; a malformed or out-of-range number is a 404."""
+def paginate(request, items, per_page: int, *, count: int | None = None):
+    """A page of `items` from `?page=`; a malformed or out-of-range number is a 404. `count`,
+    when the caller has a cheaper way to know it, saves the paginator its COUNT query."""
     paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count
     number = request.GET.get("page", "1")
     try:
         return paginator.page(number)
@@ -127,10 +130,15 @@ class SectionPage(BasePage):
         return self.short_label or self.title
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import section_articles
+        from .selectors import section_article_count, section_articles
 
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, section_articles(section=self), self.page_size())
+        context["articles"] = paginate(
+            request,
+            section_articles(section=self),
+            self.page_size(),
+            count=section_article_count(section=self),
+        )
         return context
 
     @staticmethod

@@ -3,6 +3,7 @@ queries whatever its length (tests/news/test_selectors.py counts them)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -35,19 +36,37 @@ class SectionInfo:
     path: str
 
 
+# A process keeps its copy of each small lookup this long before asking the shared cache again:
+# a page with 25 cards asks for them 50 times, and every shared-cache read unpickles. Another
+# process sees a change within this many seconds; this process at once (news_clear_cache).
+LOCAL_SECONDS = 2.0
+_local: dict[str, tuple[float, object]] = {}
+
+
+def _lookup(key: str, build):
+    now = time.monotonic()
+    hit = _local.get(key)
+    if hit is not None and now - hit[0] < LOCAL_SECONDS:
+        return hit[1]
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, NAV_CACHE_SECONDS)
+    _local[key] = (now, value)
+    return value
+
+
 def sections() -> list[SectionInfo]:
     """Live sections in tree order, cached: the header nav and every card's section label."""
-    cached = cache.get(NAV_CACHE_KEY)
-    if cached is not None:
-        return cached
-    result = [
-        SectionInfo(
-            id=s.id, slug=s.slug, title=s.title, label=s.label, url=s.url or "", path=s.path
-        )
-        for s in SectionPage.objects.live().public().order_by("path")
-    ]
-    cache.set(NAV_CACHE_KEY, result, NAV_CACHE_SECONDS)
-    return result
+    return _lookup(
+        NAV_CACHE_KEY,
+        lambda: [
+            SectionInfo(
+                id=s.id, slug=s.slug, title=s.title, label=s.label, url=s.url or "", path=s.path
+            )
+            for s in SectionPage.objects.live().public().order_by("path")
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -59,15 +78,13 @@ class TopicInfo:
 
 def topics() -> dict[int, TopicInfo]:
     """Live topics by id, cached: every card's topic label without a join or a query."""
-    cached = cache.get(TOPICS_CACHE_KEY)
-    if cached is not None:
-        return cached
-    result = {
-        t.id: TopicInfo(id=t.id, title=t.title, url=t.url or "")
-        for t in TopicPage.objects.live().public().order_by("path")
-    }
-    cache.set(TOPICS_CACHE_KEY, result, NAV_CACHE_SECONDS)
-    return result
+    return _lookup(
+        TOPICS_CACHE_KEY,
+        lambda: {
+            t.id: TopicInfo(id=t.id, title=t.title, url=t.url or "")
+            for t in TopicPage.objects.live().public().order_by("path")
+        },
+    )
 
 
 def topic_for(page) -> TopicInfo | None:
@@ -78,17 +95,17 @@ def topic_for(page) -> TopicInfo | None:
 def restricted_paths() -> tuple[str, ...]:
     """Tree paths under a view restriction, cached. Wagtail's `.public()` asks the database on
     every listing; restrictions change rarely, so one cached tuple serves every listing."""
-    cached = cache.get(RESTRICTED_CACHE_KEY)
-    if cached is None:
-        cached = tuple(
+    return _lookup(
+        RESTRICTED_CACHE_KEY,
+        lambda: tuple(
             PageViewRestriction.objects.values_list("page__path", flat=True).order_by("page__path")
-        )
-        cache.set(RESTRICTED_CACHE_KEY, cached, NAV_CACHE_SECONDS)
-    return cached
+        ),
+    )
 
 
 def news_clear_cache() -> None:
     """Forget the cached sections, topics, restrictions and author index (tree or rules changed)."""
+    _local.clear()
     cache.delete_many(
         [NAV_CACHE_KEY, TOPICS_CACHE_KEY, RESTRICTED_CACHE_KEY, AUTHOR_INDEX_CACHE_KEY]
     )
@@ -102,9 +119,31 @@ def section_for(page) -> SectionInfo | None:
     return None
 
 
+# What a card shows and what its URL, section and topic are worked out from. Loading only these
+# halves the time spent building model instances for a listing (Page has some forty columns).
+CARD_FIELDS = (
+    "id",
+    "content_type_id",
+    "path",
+    "depth",
+    "url_path",
+    "slug",
+    "live",
+    "locale_id",
+    "title",
+    "listing_title",
+    "short_headline",
+    "lead",
+    "first_published_at",
+    "last_published_at",
+    "hero_image_id",
+    "primary_topic_id",
+)
+
+
 def article_cards() -> QuerySet[ArticlePage]:
     """Live, public articles with everything a card shows, newest first."""
-    queryset = ArticlePage.objects.live().defer_streamfields()
+    queryset = ArticlePage.objects.live().only(*CARD_FIELDS)
     restricted = restricted_paths()
     if restricted:
         private = Q()
@@ -117,7 +156,22 @@ def article_cards() -> QuerySet[ArticlePage]:
 
 
 def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
+    # Newest first by walking the first_published_at index and keeping the section's rows:
+    # a page of 20 is found after a few dozen rows, however large the archive.
     return article_cards().descendant_of(section)
+
+
+def section_article_count(*, section: SectionPage) -> int:
+    """How many articles a section lists, counted over a path range rather than Wagtail's
+    `LIKE 'path%' ESCAPE`, which SQLite cannot answer from the path index (27 ms at 10,000
+    articles against 1 ms). Tree paths are digits and capitals (collation C on PostgreSQL), so
+    every descendant sorts between the section's path and that path followed by "~"."""
+    return (
+        article_cards()
+        .filter(path__gt=section.path, path__lt=f"{section.path}~")
+        .order_by()
+        .count()
+    )
 
 
 def topic_articles(*, topic: TopicPage) -> QuerySet[ArticlePage]:
@@ -134,12 +188,12 @@ def author_index() -> AuthorIndexPage | None:
 
 def author_index_url() -> str:
     """The 執筆者 index's URL, cached: every byline link needs it."""
-    url = cache.get(AUTHOR_INDEX_CACHE_KEY)
-    if url is None:
+
+    def build() -> str:
         index_page = author_index()
-        url = (index_page.url or "") if index_page else ""
-        cache.set(AUTHOR_INDEX_CACHE_KEY, url, NAV_CACHE_SECONDS)
-    return url
+        return (index_page.url or "") if index_page else ""
+
+    return _lookup(AUTHOR_INDEX_CACHE_KEY, build)
 
 
 def home_listing(*, home: HomePage) -> dict:

@@ -74,3 +74,15 @@ def test_private_articles_are_not_listed(home, world):
     assert {a.id for a in article_cards()} == {other.id}
     restriction.delete()
     assert secret.id in {a.id for a in article_cards()}
+
+
+def test_section_count_matches_its_listing(home, world, business):
+    from kisha.news.selectors import section_article_count
+
+    for n in range(4):
+        ArticlePageFactory(parent=world, title=f"ワールド{n}")
+    for n in range(3):
+        ArticlePageFactory(parent=business, title=f"ビジネス{n}")
+    ArticlePageFactory(parent=world, live=False)
+    assert section_article_count(section=world) == section_articles(section=world).count() == 4
+    assert section_article_count(section=business) == 3
