@@ -11,6 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -84,7 +85,7 @@ class WireSource(ClusterableModel):
             heading="取得先",
         ),
         FieldPanel("credit"),
-        FieldPanel("default_section"),
+        FieldPanel("default_section", widget=forms.Select),
         InlinePanel("mappings", heading="分類とセクションの対応", label="対応"),
     ]
 
@@ -158,7 +159,8 @@ class WireSubjectMapping(Orderable):
         "news.SectionPage", verbose_name="セクション", on_delete=models.CASCADE, related_name="+"
     )
 
-    panels = [FieldPanel("code"), FieldPanel("section")]
+    # A plain select: a site has a handful of sections, and a page chooser hides them in a modal.
+    panels = [FieldPanel("code"), FieldPanel("section", widget=forms.Select)]
 
     class Meta(Orderable.Meta):
         verbose_name = "分類の対応"

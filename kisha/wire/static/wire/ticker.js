@@ -10,7 +10,8 @@
   function swap(id, url) {
     var current = document.getElementById(id);
     if (!current) { return; }
-    fetch(url, { credentials: "omit", headers: { "Accept": "text/html" } })
+    // no-cache: revalidate rather than reuse the browser's copy; a CDN still answers from its own.
+    fetch(url, { credentials: "omit", cache: "no-cache", headers: { "Accept": "text/html" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (html === null) { return; }

@@ -1,0 +1,178 @@
+# ruff: noqa: F811 - fixtures imported from tests/browser are requested by name below.
+"""An editor points Kisha at a feed served over real HTTP on 127.0.0.1, runs the poll, and the
+items appear on the ticker of a page; then promotes one and steers the breaking banner.
+
+Screenshots of every wire block at phone and desktop size go to artifacts/screenshots/wire-*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from django.utils import timezone
+
+from kisha.news.models import ArticlePage
+from kisha.wire.models import WireItem, WireSource
+
+# Imported here, not in conftest: wagtail_initial_data is autouse and transactional, which only
+# the browser tests of this folder want.
+from tests.browser.conftest import (  # noqa: F401
+    DESKTOP,
+    PHONE,
+    browser,
+    page_at,
+    screenshot,
+    wagtail_initial_data,
+)
+from tests.wire.conftest import LocalServer, respond
+from tests.wire.test_fixtures import FIXTURE_DIR
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def japanese_feed() -> bytes:
+    """The IPTC ninjs 3.1 fixture article plus two Japanese items (one breaking), in one batch."""
+    fixture = json.loads((FIXTURE_DIR / "ninjs/3.1/004_simple_text_article.json").read_bytes())
+    now = timezone.now()
+    items = [
+        fixture,
+        {
+            "uri": "urn:kyodo:1",
+            "type": "text",
+            "version": "1",
+            "headlines": [
+                {"value": "日銀、追加利上げを決定　政策金利0.75%に　物価上昇の定着を確認"}
+            ],
+            "versionCreated": (now - dt.timedelta(minutes=3)).isoformat(),
+            "urgency": 1,
+            "subjects": [{"code": "subj:04000000", "name": "経済"}],
+            "bodies": [{"role": "main", "contentType": "text/html", "value": "<p>日銀は…</p>"}],
+        },
+        {
+            "uri": "urn:kyodo:2",
+            "type": "text",
+            "version": "1",
+            "headlines": [{"value": "米大統領、来週にもアジア歴訪へ　同盟国と経済安保を協議"}],
+            "versionCreated": (now - dt.timedelta(minutes=8)).isoformat(),
+            "urgency": 4,
+            "subjects": [{"code": "World"}],
+        },
+    ]
+    return json.dumps(items, ensure_ascii=False).encode()
+
+
+@pytest.fixture
+def feed(local_server: LocalServer, settings) -> str:
+    settings.KISHA_WIRE_ALLOW_PRIVATE_FETCH = True  # the test server lives on 127.0.0.1
+    body = japanese_feed()
+    local_server.routes["/kyodo.json"] = lambda r: respond(
+        r, 200, body, {"Content-Type": "application/json; charset=utf-8", "ETag": '"1"'}
+    )
+    return local_server.url("/kyodo.json")
+
+
+def sign_in(page, live_server):
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "desk")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+
+
+def test_editor_points_kisha_at_a_feed_and_the_ticker_shows_it(
+    live_server, page_at, screenshot, feed, world, business, article, django_user_model
+):
+    django_user_model.objects.create_superuser("desk", "desk@example.com", PASSWORD)
+    page = page_at(DESKTOP)
+    sign_in(page, live_server)
+
+    page.goto(live_server.url + "/admin/wire/sources/new/")
+    page.fill("#id_name", "共同通信")
+    page.select_option("#id_format", "ninjs")
+    page.fill("#id_url", feed)
+    page.fill("#id_credit", "共同")
+    page.select_option("#id_default_section", str(world.pk))
+    page.get_by_role("button", name="対応を追加").or_(
+        page.locator("#id_mappings-ADD")
+    ).first.click()
+    page.fill("#id_mappings-0-code", "subj:04000000")
+    page.select_option("#id_mappings-0-section", str(business.pk))
+    screenshot(page, "wire-admin-source")
+    page.locator("footer button[type=submit]").first.click()
+    page.wait_for_url("**/admin/wire/sources/")
+    source = WireSource.objects.get(name="共同通信")
+    assert source.mappings.get().section_id == business.pk
+
+    page.goto(f"{live_server.url}/admin/wire/sources/inspect/{source.pk}/")
+    page.click("[data-wire-poll]")
+    page.wait_for_selector("text=取得しました")
+    assert "新規 3件" in page.content()
+    screenshot(page, "wire-admin-poll")
+
+    # A reader's page: the ticker lists the new items with section label and JST time.
+    reader = page_at(DESKTOP)
+    reader.goto(live_server.url + article.url)
+    ticker = reader.locator("#wire-ticker")
+    ticker.wait_for()
+    text = ticker.inner_text()
+    assert "日銀、追加利上げを決定" in text and "ビジネス" in text and "ワールド" in text
+    assert "Captain of wrecked cruise ship" in text
+    banner = reader.locator("#wire-banner")
+    assert "日銀、追加利上げを決定" in banner.inner_text()
+    screenshot(reader, "wire-ticker-desktop")
+    phone = page_at(PHONE)
+    phone.goto(live_server.url + article.url)
+    phone.locator("#wire-ticker").scroll_into_view_if_needed()
+    screenshot(phone, "wire-ticker-phone")
+    phone.goto(live_server.url + "/sokuho/")
+    screenshot(phone, "wire-listing-phone")
+    reader.goto(live_server.url + "/sokuho/")
+    assert reader.locator(".wire-listing__section").all_inner_texts() == ["ワールド", "ビジネス"]
+    screenshot(reader, "wire-listing-desktop")
+
+    # 記事化: the item becomes a draft in its section and the editor lands on its edit page.
+    item = WireItem.objects.get(guid="urn:kyodo:1")
+    page.goto(f"{live_server.url}/admin/wire/items/?q=日銀")
+    screenshot(page, "wire-admin-items")
+    page.goto(f"{live_server.url}/admin/wire/items/inspect/{item.pk}/")
+    screenshot(page, "wire-admin-item")
+    page.click("[data-wire-promote]")
+    page.wait_for_url("**/admin/pages/*/edit/")
+    draft = ArticlePage.objects.get(original_headline__startswith="日銀、追加利上げ")
+    assert draft.get_parent().pk == business.pk and draft.wire_credit == "共同" and not draft.live
+
+    # The editor dismisses the banner; a reader's next page has none.
+    page.goto(f"{live_server.url}/admin/wire/items/inspect/{item.pk}/")
+    page.get_by_role("button", name="速報バナーに出さない").click()
+    page.wait_for_selector("text=速報バナー: 表示しない")
+    reader.goto(live_server.url + article.url + "?after=dismiss")  # not the browser's copy
+    assert reader.locator("#wire-banner").count() == 0
+
+
+def test_the_ticker_refreshes_in_place_without_a_reload(
+    live_server, page_at, feed, world, business, article, settings
+):
+    settings.KISHA_WIRE_TICKER_SECONDS = 15
+    source = WireSource.objects.create(
+        name="共同通信", format="ninjs", url=feed, default_section=world
+    )
+    reader = page_at(DESKTOP)
+    reader.goto(live_server.url + article.url)
+    assert reader.locator("#wire-ticker").count() == 0  # nothing ingested yet
+
+    from kisha.wire.services import wire_ingest_bytes
+    from tests.wire.conftest import ninjs_batch, ninjs_item
+
+    wire_ingest_bytes(source=source, data=ninjs_batch(ninjs_item("urn:first", headline="第一報")))
+    reader.goto(live_server.url + article.url + "?v=2")  # past the browser's cached copy
+    assert "第一報" in reader.locator("#wire-ticker").inner_text()
+    wire_ingest_bytes(source=source, data=ninjs_batch(ninjs_item("urn:second", headline="第二報")))
+    # No reload: the script swaps the fragment in within its interval (15 s here).
+    reader.wait_for_function(
+        "document.getElementById('wire-ticker').innerText.includes('第二報')", timeout=30_000
+    )
