@@ -5,11 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
+# The shared servers a machine may already run (overridable to test the fallback).
+shared_pg=${KISHA_SHARED_PG_PORT:-5432}
+shared_redis=${KISHA_SHARED_REDIS_PORT:-6379}
 
 pg_url=""
-if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432 -U postgres \
-   && psql -h 127.0.0.1 -p 5432 -U postgres -Atc "select 1" postgres >/dev/null 2>&1; then
-  pg_url="postgres://postgres@127.0.0.1:5432/kisha"
+if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p "$shared_pg" -U postgres \
+   && psql -h 127.0.0.1 -p "$shared_pg" -U postgres -Atc "select 1" postgres >/dev/null 2>&1; then
+  pg_url="postgres://postgres@127.0.0.1:$shared_pg/kisha"
 else
   bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   datadir="$PWD/var/pg"
@@ -31,8 +34,8 @@ else
 fi
 
 redis_url=""
-if command -v redis-cli >/dev/null 2>&1 && [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ]; then
-  redis_url="redis://127.0.0.1:6379/9"
+if command -v redis-cli >/dev/null 2>&1 && [ "$(redis-cli -h 127.0.0.1 -p "$shared_redis" ping 2>/dev/null)" = "PONG" ]; then
+  redis_url="redis://127.0.0.1:$shared_redis/9"
 else
   port=63799
   if [ "$(redis-cli -h 127.0.0.1 -p $port ping 2>/dev/null)" != "PONG" ]; then
