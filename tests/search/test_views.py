@@ -172,3 +172,14 @@ def test_opensearch_description(client, home):
     url = root.find("os:Url", ns)
     assert url.get("template") == "http://testserver/search/?q={searchTerms}"
     assert len(root.find("os:ShortName", ns).text) <= 16
+
+
+def test_admin_page_search_uses_the_japanese_index(admin_client, stories):
+    response = admin_client.get("/admin/pages/search/", {"q": "金正恩"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "金正恩氏、非核化の協議に応じる姿勢" in html
+    assert "日本株が続伸" not in html
+    chooser = admin_client.get("/admin/choose-page/search/", {"q": "引っ越し"})
+    assert chooser.status_code == 200
+    assert "引越しシーズン" in chooser.content.decode()
