@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     # A process's in-memory buffer is written to the database this often: the most views a
     # hard crash of one process can lose.
     "KISHA_RANKINGS_FLUSH_SECONDS": 5.0,
+    # Flush from a background thread in each process (off in tests, which flush explicitly).
+    "KISHA_RANKINGS_FLUSH_THREAD": True,
     # A reader counts once per article in this many seconds (reloads are not views).
     "KISHA_RANKINGS_DEDUPE_SECONDS": 1800,
     # One address adds at most this many views to one article per rate window.

@@ -14,7 +14,7 @@ import datetime as dt
 
 from django.db import connection
 
-from kisha.core.text import JST
+from kisha.core.text import JST, to_jst
 
 from .models import DailyViews, HourlyViews, WindowCursor, WindowTotals
 from .windows import WINDOWS, Window
@@ -68,11 +68,11 @@ def totals_add(*, rows: dict[tuple[int, dt.datetime], int], cursors: dict) -> No
 
 def _source(spec: Window) -> tuple[str, str, callable]:
     """The table a window sums, its time column, and how to turn a cursor start into a value
-    for that column."""
+    for that column (a start read back from the database is in UTC: take its JST date)."""
     ops = connection.ops
     if spec.hours:
         return HourlyViews._meta.db_table, "hour", ops.adapt_datetimefield_value
-    return DailyViews._meta.db_table, "day", lambda t: ops.adapt_datefield_value(t.date())
+    return DailyViews._meta.db_table, "day", lambda t: ops.adapt_datefield_value(to_jst(t).date())
 
 
 def _advance(key: str, old: dt.datetime, new: dt.datetime) -> None:

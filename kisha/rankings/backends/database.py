@@ -58,6 +58,7 @@ class DatabaseCounter(BaseCounter):
     def from_settings(cls) -> DatabaseCounter:
         return cls(
             flush_seconds=float(conf("KISHA_RANKINGS_FLUSH_SECONDS")),
+            flush_thread=bool(conf("KISHA_RANKINGS_FLUSH_THREAD")),
             dedupe_seconds=float(conf("KISHA_RANKINGS_DEDUPE_SECONDS")),
             rate_limit=int(conf("KISHA_RANKINGS_RATE_LIMIT")),
             rate_window=int(conf("KISHA_RANKINGS_RATE_WINDOW")),
