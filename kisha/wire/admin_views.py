@@ -6,6 +6,8 @@ Every action is a POST that calls a service; the views only check permissions an
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -14,10 +16,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views import View
 
-from wagtail.admin.views.generic import EditView, InspectView
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from kisha.core.text import jst_datetime
 from kisha.wire.models import BannerState, WireItem, WireSource
 from kisha.wire.providers.common import sanitize_html
 from kisha.wire.selectors import wire_item_versions
@@ -54,7 +58,19 @@ def _can_change_items(user) -> bool:
     return user.has_perm("wire.change_wireitem")
 
 
-class WireItemInspectView(InspectView):
+class JSTInspectView(InspectView):
+    """Times in JST the way the site writes them, and a dash for what is empty."""
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value == "":
+            return "-"
+        if isinstance(value, dt.datetime):
+            return jst_datetime(value)
+        return value
+
+
+class WireItemInspectView(JSTInspectView):
     template_name = "wire/admin/item_inspect.html"
 
     def get_body_html_display_value(self):
@@ -93,6 +109,18 @@ class WireItemInspectView(InspectView):
             if state != item.banner
         ]
         return context
+
+
+class WireItemIndexView(IndexView):
+    """A headline opens the item view (versions, 記事化), not the small edit form."""
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        return self._get_custom_column(
+            field_name,
+            self._get_title_column_class(column_class),
+            get_url=self.get_inspect_url,
+            **kwargs,
+        )
 
 
 class WireItemEditView(EditView):
@@ -135,7 +163,7 @@ class BannerView(View):
         return redirect("wire_items:inspect", pk=item.pk)
 
 
-class WireSourceInspectView(InspectView):
+class WireSourceInspectView(JSTInspectView):
     template_name = "wire/admin/source_inspect.html"
 
     def get_context_data(self, **kwargs):
@@ -175,7 +203,7 @@ class PollView(View):
         return redirect("wire_sources:inspect", pk=source.pk)
 
 
-class WireRunInspectView(InspectView):
+class WireRunInspectView(JSTInspectView):
     template_name = "wire/admin/run_inspect.html"
 
     def get_context_data(self, **kwargs):

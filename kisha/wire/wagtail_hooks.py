@@ -39,6 +39,7 @@ class WireItemViewSet(ModelViewSet):
     form_fields = ["section", "banner"]
     inspect_view_enabled = True
     inspect_view_class = admin_views.WireItemInspectView
+    index_view_class = admin_views.WireItemIndexView
     edit_view_class = admin_views.WireItemEditView
     inspect_view_fields = [
         "headline",

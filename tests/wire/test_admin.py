@@ -57,6 +57,7 @@ def items(source):
 def test_listing_filters_and_searches(client, desk, items, business):
     html = client.get("/admin/wire/items/").content.decode()
     assert "日銀が利上げ決定　0.25%" in html and "大統領選の結果" in html
+    assert f'href="/admin/wire/items/inspect/{items["urn:2"].pk}/"' in html
     html = client.get("/admin/wire/items/", {"q": "大統領"}).content.decode()
     assert "大統領選の結果" in html and "日銀" not in html
     html = client.get("/admin/wire/items/", {"section": business.pk}).content.decode()
@@ -86,6 +87,8 @@ def test_item_view_shows_versions_and_promotes_to_a_draft(client, desk, items, b
     item = items["urn:1"]
     html = client.get(f"/admin/wire/items/inspect/{item.pk}/").content.decode()
     assert "版の履歴" in html and "記事化" in html
+    assert "2026年11月26日(木)13時00分" in html  # 04:00 UTC shown in JST
+    assert "None" not in html.split("版の履歴")[0].split("<dl>")[-1]
     assert html.count("日銀が利上げ決定") >= 3  # current + two versions
     response = client.post(f"/admin/wire/items/promote/{item.pk}/")
     page = ArticlePage.objects.get()
