@@ -96,6 +96,7 @@ def wire_ingest_bytes(
     content_type: str | None = None,
     origin: str = "",
     format: str | None = None,  # noqa: A002 - the word the command and admin use
+    base_url: str | None = None,
 ) -> IngestSummary:
     """Parse one document and ingest its entries idempotently; returns the counts.
 
@@ -108,7 +109,7 @@ def wire_ingest_bytes(
     try:
         if not name:
             raise WireFormatError("形式を判別できません / unknown document format")
-        result = get_provider(name).parse(data, content_type=content_type)
+        result = get_provider(name).parse(data, content_type=content_type, base_url=base_url)
     except (WireFormatError, LookupError) as exc:
         return _record_failure(source=source, run=run, message=str(exc))
     except Exception as exc:  # a parser bug must still be logged against the source
@@ -200,7 +201,11 @@ def _poll_url(source: WireSource) -> IngestSummary:
         _mark_ok(source)
         return summary
     summary = wire_ingest_bytes(
-        source=source, data=result.content, content_type=result.content_type, origin=source.url
+        source=source,
+        data=result.content,
+        content_type=result.content_type,
+        origin=source.url,
+        base_url=result.final_url,
     )
     if not summary.failed_documents:
         # Only a document we could read may stop us from fetching it again.

@@ -257,3 +257,20 @@ def test_the_scheduler_knows_the_wire_task():
     from kisha.core.management.commands.kisha_scheduler import periodic_tasks
 
     assert periodic_tasks()["kisha.wire.tasks.wire_poll_due_sources"] <= 60
+
+
+def test_relative_item_links_resolve_against_the_feed_url(
+    feed_source, local_server: LocalServer, allow_loopback
+):
+    body = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        b"<item><title>relative</title><link>/news/1.html</link>"
+        b'<guid isPermaLink="false">g1</guid></item></channel></rss>'
+    )
+    local_server.routes["/feeds/rss.xml"] = lambda r: respond(
+        r, 200, body, {"Content-Type": "application/rss+xml"}
+    )
+    feed_source.url = local_server.url("/feeds/rss.xml")
+    feed_source.save()
+    wire_source_poll(source=feed_source)
+    assert WireItem.objects.get(guid="g1").link == local_server.url("/news/1.html")

@@ -137,9 +137,19 @@ class WireProvider(abc.ABC):
 
     name: ClassVar[str]
     content_types: ClassVar[tuple[str, ...]] = ()
+    # Where the document came from, for resolving relative links; set by parse(). Kept on the
+    # (per-call) instance rather than in parse_document's signature so that providers written
+    # before it existed keep working.
+    base_url: str | None = None
 
-    def parse(self, data: bytes, *, content_type: str | None = None) -> ParseResult:
-        """Parse one document; raise :class:`WireFormatError` if it cannot be read at all."""
+    def parse(
+        self, data: bytes, *, content_type: str | None = None, base_url: str | None = None
+    ) -> ParseResult:
+        """Parse one document; raise :class:`WireFormatError` if it cannot be read at all.
+
+        ``base_url`` (the URL the document was fetched from) resolves relative item links.
+        """
+        self.base_url = base_url
         if not isinstance(data, bytes | bytearray | memoryview):
             raise WireFormatError(f"{self.name}: expected bytes, got {type(data).__name__}")
         data = bytes(data)

@@ -60,12 +60,20 @@ class FeedProvider(WireProvider):
         "text/xml",
     )
 
+    def _headers(self) -> dict[str, str]:
+        headers = {"content-type": "application/xml; charset=utf-8"}
+        base = web_url(self.base_url)
+        if base:
+            # feedparser resolves relative links against Content-Location, as a browser would.
+            headers["content-location"] = base
+        return headers
+
     def parse_document(self, data: bytes, *, content_type: str | None) -> ParseResult:
         utf8 = xml_to_utf8(data, http_charset=charset_from_content_type(content_type))
         ensure_no_entities(utf8, label="RSS/Atom")
         parsed = feedparser.parse(
             io.BytesIO(utf8),
-            response_headers={"content-type": "application/xml; charset=utf-8"},
+            response_headers=self._headers(),
             sanitize_html=True,
             resolve_relative_uris=True,
         )

@@ -70,6 +70,7 @@ class Command(BaseCommand):
                     content_type=result.content_type,
                     origin=target,
                     format=format,
+                    base_url=result.final_url,
                 ),
             )
             return
