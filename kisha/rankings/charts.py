@@ -12,6 +12,7 @@ HEIGHT = 240
 LEFT = 48  # room for the y-axis labels
 BOTTOM = 28  # room for the date labels
 TOP = 12
+RIGHT = 20  # room for the last date label
 
 
 def nice_ceiling(value: int) -> int:
@@ -28,7 +29,7 @@ def nice_ceiling(value: int) -> int:
 def daily_views_chart(series: list[tuple[dt.date, int]]) -> dict:
     """Bars, gridlines and labels for `series` (date, views), oldest first."""
     top = nice_ceiling(max((views for _, views in series), default=0))
-    plot_w, plot_h = WIDTH - LEFT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(series), 1)
     bars = []
     for n, (day, views) in enumerate(series):
@@ -49,6 +50,7 @@ def daily_views_chart(series: list[tuple[dt.date, int]]) -> dict:
     grid = [{"y": round(TOP + plot_h - plot_h * k / 4, 1), "value": top * k // 4} for k in range(5)]
     return {
         "width": WIDTH,
+        "right": WIDTH - RIGHT,
         "height": HEIGHT,
         "left": LEFT,
         "baseline": TOP + plot_h,

@@ -208,6 +208,10 @@ def test_the_newsroom_chart(live_server, browser, site, django_user_model):  # n
             hour=jst_hour(now) - dt.timedelta(days=days, hours=2),
             defaults={"views": 5 + (days * 7) % 23},
         )
+    for n, page in enumerate(site[:4]):  # read today
+        HourlyViews.objects.get_or_create(
+            page_id=page.id, hour=jst_hour(now), defaults={"views": 40 - n * 7}
+        )
     for viewport, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
         context = reader(browser, viewport=viewport)
         try:
@@ -218,6 +222,7 @@ def test_the_newsroom_chart(live_server, browser, site, django_user_model):  # n
             page.click("button[type=submit]")
             page.wait_for_url("**/admin/")
             assert page.get_by_text("今日よく読まれている記事").first.is_visible()
+            assert page.locator("#rankings-today tbody tr").count() == 4
             page.screenshot(path=_shot_path(f"rankings-admin-dashboard-{name}"), full_page=True)
             page.goto(live_server.url + f"/admin/rankings/{site[0].id}/")
             assert page.locator("svg[role=img] rect").count() == 30
