@@ -68,6 +68,8 @@ def local_server() -> Iterator[LocalServer]:
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
     httpd.daemon_threads = True
+    # A client that aborts on purpose (size cap, deadline) is expected: no traceback noise.
+    httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
     server_state = LocalServer(port=httpd.server_address[1])
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()

@@ -274,3 +274,39 @@ def test_relative_item_links_resolve_against_the_feed_url(
     feed_source.save()
     wire_source_poll(source=feed_source)
     assert WireItem.objects.get(guid="g1").link == local_server.url("/news/1.html")
+
+
+@pytest.mark.parametrize(
+    ("declared", "codec", "header"),
+    [
+        ("UTF-8", "cp932", "application/rss+xml"),  # declared UTF-8, sent as Shift_JIS
+        ("x-no-such-codec", "euc_jp", "application/rss+xml"),  # a codec that does not exist
+        ("Shift_JIS", "utf-8", "text/xml; charset=bogus"),  # declaration and header both wrong
+    ],
+)
+def test_wrongly_declared_encodings_still_decode_right(
+    feed_source, local_server: LocalServer, allow_loopback, declared, codec, header
+):
+    title = "台風10号、九州に上陸へ"
+    body = RSS.format(title=title, encoding=declared).encode(codec)
+    local_server.routes["/enc.xml"] = lambda r: respond(r, 200, body, {"Content-Type": header})
+    feed_source.url = local_server.url("/enc.xml")
+    feed_source.save()
+    summary = wire_source_poll(source=feed_source)
+    assert not summary.failed_documents, summary.message
+    assert WireItem.objects.get(guid="urn:rss:1").headline == title
+
+
+def test_undecodable_bytes_in_json_are_ingested_not_crashed_on(
+    feed_source, local_server, allow_loopback
+):
+    body = b'[{"uri": "urn:x", "type": "text", "headline": "\xff\xfe\x80 broken"}]'
+    local_server.routes["/bad.json"] = lambda r: respond(
+        r, 200, body, {"Content-Type": "application/json; charset=utf-8"}
+    )
+    feed_source.url = local_server.url("/bad.json")
+    feed_source.save()
+    summary = wire_source_poll(source=feed_source)
+    # Not UTF-8 despite the header: decoded by the Japanese fallback instead of lost or crashing.
+    assert summary.ingested == 1 and not summary.failed_documents
+    assert WireItem.objects.get(guid="urn:x").headline.endswith("broken")
