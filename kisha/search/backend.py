@@ -27,7 +27,7 @@ from modelsearch.query import MatchAll, Not, Phrase, PlainText, SearchQuery
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
 from django.db import connections, router, transaction
-from django.db.models import CharField, Count, QuerySet
+from django.db.models import BooleanField, CharField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.encoding import force_str
@@ -246,7 +246,24 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
         columns = self._columns(columns)
         if self.empty or not columns:
             return queryset.none()
-        return queryset.filter(pk__in=self._match_sql(queryset, columns))
+        return queryset.filter(self._condition(queryset, columns))
+
+    def _condition(self, queryset, columns) -> Q:
+        """The match as a filter on ``queryset``: ``pk IN (…)`` or a correlated ``EXISTS``."""
+        connection = connections[queryset.db]
+        vendor = vendor_for(connection)
+        if not vendor.correlated:
+            return Q(pk__in=self._match_sql(queryset, columns))
+        model = queryset.model
+        qn = connection.ops.quote_name
+        sql, params = vendor.match_exists(
+            self.compiled,
+            content_types=get_descendants_content_types_pks(model),
+            columns=columns,
+            outer_pk=f"{qn(model._meta.db_table)}.{qn(model._meta.pk.column)}",
+        )
+        # Only tokens and ids reach the statement, and only as bound parameters (vendor.py).
+        return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
 
     def _match_sql(self, queryset, columns) -> RawSQL:
         model = queryset.model
@@ -287,7 +304,7 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
         for level, columns in enumerate(tiers):
             queryset = self.matching(columns=columns)
             if previous is not None:
-                queryset = queryset.exclude(pk__in=self._match_sql(self.queryset, previous))
+                queryset = queryset.exclude(self._condition(self.queryset, previous))
             pks = self._ordered(queryset).values_list("pk", flat=True)
             wanted = None if stop is None else stop - len(ranked)
             score = float(len(tiers) - level)

@@ -22,6 +22,10 @@ def _in(values: list[int]) -> tuple[str, list[int]]:
 
 
 class SQLiteSearch:
+    # SQLite cannot turn a correlated EXISTS into a scan of the FTS5 index: for a rare word it
+    # would probe every article. ``pk IN (ids from FTS5)`` is one pass over the index.
+    correlated = False
+
     def _match(self, compiled: CompiledQuery, columns: tuple[str, ...]) -> str:
         return compiled.fts5(None if columns == _ALL else columns)
 
@@ -36,6 +40,11 @@ class SQLiteSearch:
 
 
 class PostgresSearch:
+    # PostgreSQL plans EXISTS as a semi-join either way round: from the GIN index for a rare
+    # word, or from the articles in listing order, probing each one's row by (content type,
+    # object id), for a common one — which stops at the first page instead of collecting
+    # 40,000 matches. ``IN (SELECT CAST(object_id …))`` can only be hashed whole.
+    correlated = True
     _LABELS = {"title": "a", "lead": "b", "body": "c"}
 
     def _condition(self, columns: tuple[str, ...]) -> tuple[str, int]:
@@ -53,6 +62,27 @@ class PostgresSearch:
             return f"d.head @@ {q} AND ts_filter(d.head, '{{a}}') @@ {q}", 2
         labels = ",".join(self._LABELS[c] for c in columns)
         return f"d.vector @@ {q} AND ts_filter(d.vector, '{{{labels}}}') @@ {q}", 2
+
+    def match_exists(self, compiled, *, content_types, columns, outer_pk):
+        """``EXISTS (…)`` for the row of the outer query's object ``outer_pk``."""
+        condition, params = self._where(compiled, columns)
+        placeholders, ct_params = _in(content_types)
+        sql = (
+            f"EXISTS (SELECT 1 FROM {DOCUMENTS} d WHERE "  # noqa: S608
+            f"d.content_type_id IN ({placeholders}) AND d.object_id = CAST({outer_pk} AS text) "
+            f"AND {condition})"
+        )
+        return sql, [*ct_params, *params]
+
+    def _where(self, compiled, columns) -> tuple[str, list[str]]:
+        condition, binds = self._condition(columns)
+        params = [compiled.ts_required()] * binds
+        excluded = compiled.ts_excluded()
+        if excluded:
+            # Exclusions look at every column, whichever tier is being matched.
+            condition += " AND NOT d.vector @@ to_tsquery('simple', %s)"
+            params.append(excluded)
+        return condition, params
 
     def match_ids(self, compiled, *, content_types, columns, integer_pk):
         placeholders, ct_params = _in(content_types)
