@@ -6,7 +6,10 @@ class WireConfig(AppConfig):
     label = "wire"
     verbose_name = "ニュース速報"
     # The task enqueues a poll for each source whose own interval has passed.
-    periodic_tasks = {"kisha.wire.tasks.wire_poll_due_sources": 30}
+    periodic_tasks = {
+        "kisha.wire.tasks.wire_poll_due_sources": 30,
+        "kisha.wire.tasks.wire_prune_old_runs": 86_400,
+    }
 
     def ready(self) -> None:
         from kisha.core.slots import register_slot

@@ -6,7 +6,7 @@ from django_tasks import task
 
 from kisha.wire.models import WireSource
 from kisha.wire.selectors import wire_sources_due
-from kisha.wire.services import wire_source_poll
+from kisha.wire.services import wire_prune_log, wire_source_poll
 
 
 @task()
@@ -25,3 +25,9 @@ def wire_poll_due_sources() -> int:
     for source_id in due:
         wire_poll_source.enqueue(source_id)
     return len(due)
+
+
+@task()
+def wire_prune_old_runs() -> int:
+    """Keep the ingest log to KISHA_WIRE_LOG_DAYS days."""
+    return wire_prune_log()

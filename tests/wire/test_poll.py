@@ -310,3 +310,20 @@ def test_undecodable_bytes_in_json_are_ingested_not_crashed_on(
     # Not UTF-8 despite the header: decoded by the Japanese fallback instead of lost or crashing.
     assert summary.ingested == 1 and not summary.failed_documents
     assert WireItem.objects.get(guid="urn:x").headline.endswith("broken")
+
+
+def test_old_runs_are_pruned_but_items_kept(source):
+    import datetime as dt
+
+    from kisha.wire import tasks as wire_tasks
+
+    wire_ingest_bytes(source=source, data=ninjs_batch(ninjs_item("urn:a"), {"type": "text"}))
+    wire_ingest_bytes(source=source, data=ninjs_batch(ninjs_item("urn:b")))
+    old = WireIngestRun.objects.order_by("id").first()
+    WireIngestRun.objects.filter(pk=old.pk).update(
+        started_at=timezone.now() - dt.timedelta(days=40)
+    )
+    assert wire_tasks.wire_prune_old_runs.enqueue().return_value == 2  # the run and its error
+    assert list(WireIngestRun.objects.values_list("pk", flat=True)) != [old.pk]
+    assert WireIngestRun.objects.count() == 1 and not WireIngestError.objects.exists()
+    assert WireItem.objects.count() == 2
