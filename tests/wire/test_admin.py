@@ -285,3 +285,27 @@ def test_run_log_lists_runs_and_shows_entry_errors(client, desk, source):
         302,
         403,
     )
+
+
+def test_promotion_needs_permission_to_add_pages_in_the_items_section(
+    client, django_user_model, items, business, world
+):
+    from wagtail.models import GroupPagePermission
+
+    user = django_user_model.objects.create_user("wiredesk", "w@example.com", "pw")
+    group = Group.objects.create(name="wire desk")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        *Permission.objects.filter(content_type__app_label="wire", codename__endswith="wireitem"),
+    )
+    add_page = Permission.objects.get(codename="add_page")
+    GroupPagePermission.objects.create(group=group, page=world, permission=add_page)
+    user.groups.add(group)
+    client.force_login(user)
+    in_business, in_world = items["urn:1"], items["urn:2"]
+    assert client.get("/admin/wire/items/").status_code == 200
+    client.post(f"/admin/wire/items/promote/{in_business.pk}/")
+    assert not ArticlePage.objects.exists()  # may not write in ビジネス
+    response = client.post(f"/admin/wire/items/promote/{in_world.pk}/")
+    page = ArticlePage.objects.get()
+    assert response["Location"] == f"/admin/pages/{page.pk}/edit/" and page.owner == user
