@@ -59,7 +59,7 @@ def _can_change_items(user) -> bool:
 
 
 class JSTInspectView(InspectView):
-    """Times in JST the way the site writes them, and a dash for what is empty."""
+    """Times in JST the way the site writes them, はい/いいえ, and a dash for what is empty."""
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
@@ -67,6 +67,8 @@ class JSTInspectView(InspectView):
             return "-"
         if isinstance(value, dt.datetime):
             return jst_datetime(value)
+        if isinstance(value, bool):
+            return "はい" if value else "いいえ"
         return value
 
 
