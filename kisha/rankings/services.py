@@ -138,13 +138,9 @@ def ranking_candidates_by_sum(
 ) -> list[tuple[int, int]]:
     """The same answer summed from the durable tables: what WindowTotals must always equal
     (tests compare them; bench/rankings.py times both)."""
-    spec = WINDOWS[window]
-    if spec.hours:
-        queryset = HourlyViews.objects.filter(hour__gte=spec.start(now))
-    else:
-        queryset = DailyViews.objects.filter(day__gte=spec.start(now))
     return list(
-        queryset.values("page_id")
+        HourlyViews.objects.filter(hour__gte=WINDOWS[window].start(now))
+        .values("page_id")
         .annotate(total=Sum("views"))
         .order_by("-total", "-page_id")
         .values_list("page_id", "total")[:limit]

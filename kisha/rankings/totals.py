@@ -5,7 +5,7 @@ sums instead makes a refresh read the top of three indexes. The fold adds each b
 every window whose start is at or before the batch's hour; the refresh moves each window's start
 forward and subtracts exactly the views in the hours (or days) that slid out. Both run under a
 lock on the WindowCursor rows, so they serialise. A window with no start yet, or whose start
-would move backwards (a clock change), is rebuilt from the durable tables.
+would move backwards (a clock change), is rebuilt from the hourly table.
 """
 
 from __future__ import annotations
@@ -14,19 +14,14 @@ import datetime as dt
 
 from django.db import connection
 
-from kisha.core.text import JST, to_jst
-
-from .models import DailyViews, HourlyViews, WindowCursor, WindowTotals
+from .models import HourlyViews, WindowCursor, WindowTotals
 from .windows import WINDOWS, Window
 
 COLUMNS = {"24h": "h24", "week": "week", "month": "month"}
 
 
 def window_start(spec: Window, now: dt.datetime) -> dt.datetime:
-    start = spec.start(now)
-    if isinstance(start, dt.datetime):
-        return start
-    return dt.datetime.combine(start, dt.time(), tzinfo=JST)
+    return spec.start(now)
 
 
 def locked_cursors() -> dict[str, WindowCursor]:
@@ -66,33 +61,34 @@ def totals_add(*, rows: dict[tuple[int, dt.datetime], int], cursors: dict) -> No
             )
 
 
-def _source(spec: Window) -> tuple[str, str, callable]:
-    """The table a window sums, its time column, and how to turn a cursor start into a value
-    for that column (a start read back from the database is in UTC: take its JST date)."""
-    ops = connection.ops
-    if spec.hours:
-        return HourlyViews._meta.db_table, "hour", ops.adapt_datetimefield_value
-    return DailyViews._meta.db_table, "day", lambda t: ops.adapt_datefield_value(to_jst(t).date())
-
-
-def _advance(key: str, old: dt.datetime, new: dt.datetime) -> None:
+def _advance(moves: dict[str, tuple[dt.datetime, dt.datetime]]) -> None:
+    """Subtract, for each window, the views in the hours [old start, new start): one pass over
+    those hourly rows and one UPDATE for all windows, so each article row and its indexes are
+    touched once per hour however many windows move."""
     qn = connection.ops.quote_name
-    table, column, adapt = _source(WINDOWS[key])
+    adapt = connection.ops.adapt_datetimefield_value
     totals = qn(WindowTotals._meta.db_table)
-    col = qn(COLUMNS[key])
+    hour, views, page = qn("hour"), qn("views"), qn("page_id")
+    sums, ranges, sets, params_sums, params_where = [], [], [], [], []
+    for n, (key, (old, new)) in enumerate(moves.items()):
+        cond = f"{hour} >= %s AND {hour} < %s"
+        sums.append(f"SUM(CASE WHEN {cond} THEN {views} ELSE 0 END) AS s{n}")
+        ranges.append(f"({cond})")
+        col = qn(COLUMNS[key])
+        sets.append(f"{col} = {totals}.{col} - s.s{n}")
+        params_sums += [adapt(old), adapt(new)]
+        params_where += [adapt(old), adapt(new)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {totals} SET {col} = {totals}.{col} - s.v FROM ("  # noqa: S608
-            f"SELECT {qn('page_id')} AS p, SUM({qn('views')}) AS v FROM {qn(table)} "
-            f"WHERE {qn(column)} >= %s AND {qn(column)} < %s GROUP BY {qn('page_id')}) AS s "
-            f"WHERE {totals}.{qn('page_id')} = s.p",
-            [adapt(old), adapt(new)],
+            f"UPDATE {totals} SET {', '.join(sets)} FROM ("  # noqa: S608
+            f"SELECT {page} AS p, {', '.join(sums)} FROM {qn(HourlyViews._meta.db_table)} "
+            f"WHERE {' OR '.join(ranges)} GROUP BY {page}) AS s WHERE {totals}.{page} = s.p",
+            params_sums + params_where,
         )
 
 
 def _rebuild(key: str, start: dt.datetime) -> None:
     qn = connection.ops.quote_name
-    table, column, adapt = _source(WINDOWS[key])
     totals = qn(WindowTotals._meta.db_table)
     col = qn(COLUMNS[key])
     others = [qn(c) for k, c in COLUMNS.items() if k != key]
@@ -100,16 +96,18 @@ def _rebuild(key: str, start: dt.datetime) -> None:
         cursor.execute(f"UPDATE {totals} SET {col} = 0 WHERE {col} <> 0")  # noqa: S608
         cursor.execute(
             f"INSERT INTO {totals} ({qn('page_id')}, {col}, {', '.join(others)}) "  # noqa: S608
-            f"SELECT {qn('page_id')}, SUM({qn('views')}), 0, 0 FROM {qn(table)} "
-            f"WHERE {qn(column)} >= %s GROUP BY {qn('page_id')} "
+            f"SELECT {qn('page_id')}, SUM({qn('views')}), 0, 0 "
+            f"FROM {qn(HourlyViews._meta.db_table)} "
+            f"WHERE {qn('hour')} >= %s GROUP BY {qn('page_id')} "
             f"ON CONFLICT ({qn('page_id')}) DO UPDATE SET {col} = excluded.{col}",
-            [adapt(start)],
+            [connection.ops.adapt_datetimefield_value(start)],
         )
 
 
 def totals_advance(*, now: dt.datetime) -> dict[str, str]:
     """Move every window's start to where it belongs at `now`. Call inside a transaction."""
     done = {}
+    moves: dict[str, tuple[dt.datetime, dt.datetime]] = {}
     cursors = locked_cursors()
     for key, spec in WINDOWS.items():
         cursor = cursors[key]
@@ -118,12 +116,14 @@ def totals_advance(*, now: dt.datetime) -> dict[str, str]:
             _rebuild(key, target)
             done[key] = "rebuilt"
         elif target > cursor.start:
-            _advance(key, cursor.start, target)
+            moves[key] = (cursor.start, target)
             done[key] = "advanced"
         else:
             continue
         cursor.start = target
         cursor.save(update_fields=["start"])
+    if moves:
+        _advance(moves)
     return done
 
 

@@ -1,11 +1,9 @@
-"""The three ranking windows, in JST."""
+"""The three ranking windows, in JST hours."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
-from kisha.core.text import to_jst
 
 from .backends.base import jst_hour
 
@@ -14,19 +12,16 @@ from .backends.base import jst_hour
 class Window:
     key: str
     label: str
-    hours: int = 0  # read the hourly table for the last `hours` JST hours (current included)
-    days: int = 0  # or the daily table for the last `days` JST days (today included)
+    hours: int  # the last `hours` JST hours, the current one included
 
-    def start(self, now: dt.datetime) -> dt.datetime | dt.date:
-        if self.hours:
-            return jst_hour(now) - dt.timedelta(hours=self.hours - 1)
-        return to_jst(now).date() - dt.timedelta(days=self.days - 1)
+    def start(self, now: dt.datetime) -> dt.datetime:
+        return jst_hour(now) - dt.timedelta(hours=self.hours - 1)
 
 
-# 24時間 is rolling by the hour; 週間 and 月間 are the last 7 and 30 calendar days in JST
-# (today included), read from the daily table so a month costs one row per article and day.
+# All three roll by the hour, so no ranking jumps at midnight and moving a window forward costs
+# the same small step every hour (see totals.py) instead of a whole day's rows at once.
 WINDOWS: dict[str, Window] = {
     "24h": Window("24h", "24時間", hours=24),
-    "week": Window("week", "週間", days=7),
-    "month": Window("month", "月間", days=30),
+    "week": Window("week", "週間", hours=7 * 24),
+    "month": Window("month", "月間", hours=30 * 24),
 }
