@@ -81,3 +81,11 @@ def article(world, topic, image, author):
     page.authors.add(author)
     page.save()
     return page
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import sys
+
+    browser_fixtures = sys.modules.get("tests.browser.conftest")
+    if browser_fixtures is not None:
+        browser_fixtures.close_shared_browser()

@@ -8,6 +8,7 @@ columns, ASCII is one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ ELLIPSIS = "…"
 # U+2026 is "ambiguous" width: one column in Western fonts, two in Japanese ones. Budget two so a
 # cut title never overflows the box it was cut for.
 ELLIPSIS_WIDTH = 2
+_ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 # Japanese readers of news read roughly 400–600 characters a minute; 500 is the common midpoint.
 CHARS_PER_MINUTE = 500
 
@@ -104,7 +106,9 @@ def truncate_width(text: str, width: int, *, ellipsis: str = ELLIPSIS) -> str:
     """
     if width <= 0 or not text:
         return ""
-    text = " ".join(text.split())
+    # Collapse runs of ASCII whitespace and line breaks, but keep the full-width space (U+3000),
+    # which Japanese headlines use as a deliberate separator.
+    text = _ASCII_SPACE.sub(" ", text).strip(" ")
     if display_width(text) <= width:
         return text
     budget = width - (ELLIPSIS_WIDTH if ellipsis == ELLIPSIS else display_width(ellipsis))

@@ -30,17 +30,24 @@ def wagtail_initial_data(transactional_db, settings):
         )
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/install-system-packages.sh")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
-    # and the live server thread are still synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+_shared: dict = {}
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
+
+def shared_browser():
+    """One Chromium for the whole run. Several apps' test modules import the `browser` fixture,
+    which makes a fixture per module; a second sync Playwright in the same thread fails, so they
+    all share this one (closed by `close_shared_browser` at the end of the session)."""
+    if "browser" not in _shared:
+        if not Path(CHROMIUM).exists():
+            pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/install-system-packages.sh")
+        # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+        # fixtures and the live server thread are still synchronous.
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _shared["playwright"] = playwright
+        _shared["browser"] = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
                 "--no-sandbox",
@@ -52,8 +59,21 @@ def browser():
                 "--disable-sync",
             ],
         )
-        yield browser
+    return _shared["browser"]
+
+
+def close_shared_browser() -> None:
+    browser = _shared.pop("browser", None)
+    playwright = _shared.pop("playwright", None)
+    if browser is not None:
         browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    return shared_browser()
 
 
 @pytest.fixture

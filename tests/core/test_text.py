@@ -91,6 +91,12 @@ class TestTruncateWidth:
         assert not result.startswith("\u3099")
         assert result.count("か") == result.count("\u3099")
 
+    def test_full_width_space_is_kept(self):
+        assert (
+            text.truncate_width("米朝首脳、合意できず\u3000協議は継続へ", 40)
+            == "米朝首脳、合意できず\u3000協議は継続へ"
+        )
+
     def test_zero_and_negative_width(self):
         assert text.truncate_width("ニュース", 0) == ""
         assert text.truncate_width("ニュース", -3) == ""
