@@ -13,6 +13,7 @@ PostgreSQL's tsvector, whichever the site runs on, through ``vendor.py``.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 
 from modelsearch.backends.base import (
@@ -100,6 +101,23 @@ def document_columns(obj) -> dict[str, str]:
     return texts_columns(document_texts(obj))
 
 
+OBJECT_BITS = 40  # room for primary keys up to 1.1 × 10¹²
+
+
+def document_id(content_type_id: int, pk) -> int:
+    """The row id (and FTS5 rowid) of an object's index row, computed rather than allocated.
+
+    An integer key is packed as ``content type << 40 | pk``, so SQLite reads the matching
+    objects' keys straight from the FTS5 rowids, with the content type as a rowid range, and
+    never touches the wide rows of the table. Any other key gets a stable negative hash, out of
+    that range.
+    """
+    if isinstance(pk, int) and 0 <= pk < 1 << OBJECT_BITS:
+        return content_type_id << OBJECT_BITS | pk
+    digest = hashlib.blake2b(f"{content_type_id}:{pk}".encode(), digest_size=8).digest()
+    return -(int.from_bytes(digest, "big") >> 2) - 1
+
+
 class KishaIndex(BaseIndex):
     """All models share one table, keyed by content type and primary key."""
 
@@ -131,7 +149,12 @@ class KishaIndex(BaseIndex):
         """Insert or replace the rows of ``model`` objects, given as (pk, index columns)."""
         content_type_id = get_content_type_pk(model)
         rows = [
-            SearchDocument(content_type_id=content_type_id, object_id=force_str(pk), **columns)
+            SearchDocument(
+                id=document_id(content_type_id, pk),
+                content_type_id=content_type_id,
+                object_id=force_str(pk),
+                **columns,
+            )
             for pk, columns in rows
         ]
         SearchDocument.objects.using(self.alias).bulk_create(
@@ -214,8 +237,12 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
     DEFAULT_OPERATOR = "and"
     HANDLES_ORDER_BY_EXPRESSIONS = True
 
+    # At or above this many matches a word is common: see _condition.
+    COMMON = 1000
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.common = False
         text = _query_text(self.query)
         self.match_all = text is None
         self.compiled: CompiledQuery | None = None if text is None else query_compile(text)
@@ -246,16 +273,26 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
         columns = self._columns(columns)
         if self.empty or not columns:
             return queryset.none()
-        return queryset.filter(self._condition(queryset, columns))
+        walk = self.common and columns == TIERS[-1]
+        return queryset.filter(self._condition(queryset, columns, walk=walk))
 
-    def _condition(self, queryset, columns) -> Q:
+    def _condition(self, queryset, columns, *, walk: bool = False) -> Q:
         """The match as a filter on ``queryset``: ``pk IN (…)`` or a correlated ``EXISTS``."""
         connection = connections[queryset.db]
         vendor = vendor_for(connection)
-        if not vendor.correlated:
-            return Q(pk__in=self._match_sql(queryset, columns))
         model = queryset.model
         qn = connection.ops.quote_name
+        if not vendor.correlated:
+            if not walk:
+                return Q(pk__in=self._match_sql(queryset, columns))
+            # Matches everywhere of a common word: SQLite should walk the articles in listing
+            # order, probing the matched set, and stop at the page, rather than sort thousands
+            # of matches. A unary + on the key keeps the IN from driving the join.
+            match = self._match_sql(queryset, columns)
+            key = f"+{qn(model._meta.db_table)}.{qn(model._meta.pk.column)}"
+            sql = f"{key} IN ({match.sql})"
+            expression = RawSQL(sql, match.params, output_field=BooleanField())  # noqa: S611
+            return Q(expression)
         sql, params = vendor.match_exists(
             self.compiled,
             content_types=get_descendants_content_types_pks(model),
@@ -284,12 +321,18 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
             content_types=get_descendants_content_types_pks(model),
             columns=columns,
             integer_pk=integer_pk,
+            object_bits=OBJECT_BITS,
         )
         # Only tokens and ids reach the statement, and only as bound parameters (vendor.py).
         return RawSQL(sql, params)  # noqa: S611
 
     def _ordered(self, queryset):
         return queryset.order_by(*(self.queryset.query.order_by or ("-pk",)))
+
+    def count_at_most(self, limit: int) -> int:
+        count = self.matching().order_by()[:limit].count()
+        self.common = count >= self.COMMON
+        return count
 
     def ranked(self, start: int, stop: int | None) -> list[tuple[object, float]]:
         """(pk, score) of results ``start:stop``; the score is 3, 2 or 1 by tier."""
@@ -340,7 +383,7 @@ class KishaSearchResults(BaseSearchResults):
 
     def count_at_most(self, limit: int) -> int:
         """The count, but no more than ``limit``: cheap for a common word on a big site."""
-        return self.query_compiler.matching().order_by()[:limit].count()
+        return self.query_compiler.count_at_most(limit)
 
     def facet(self, field_name):
         field = self.query_compiler._get_filterable_field(field_name)

@@ -29,14 +29,28 @@ class SQLiteSearch:
     def _match(self, compiled: CompiledQuery, columns: tuple[str, ...]) -> str:
         return compiled.fts5(None if columns == _ALL else columns)
 
-    def match_ids(self, compiled, *, content_types, columns, integer_pk):
+    def match_ids(self, compiled, *, content_types, columns, integer_pk, object_bits):
+        match = self._match(compiled, columns)
+        if integer_pk:
+            # Keys come from the rowids (see backend.document_id); a single content type is a
+            # rowid range, which FTS5 applies inside the index.
+            ranges = " OR ".join(
+                f"{FTS}.rowid BETWEEN {int(ct) << object_bits} "
+                f"AND {(int(ct) + 1 << object_bits) - 1}"
+                for ct in content_types
+            )
+            mask = (1 << object_bits) - 1
+            sql = (
+                f"SELECT {FTS}.rowid & {mask} FROM {FTS} "  # noqa: S608
+                f"WHERE {FTS} MATCH %s AND ({ranges or '0'})"
+            )
+            return sql, [match]
         placeholders, ct_params = _in(content_types)
-        key = "CAST(d.object_id AS bigint)" if integer_pk else "d.object_id"
         sql = (
-            f"SELECT {key} FROM {FTS} JOIN {DOCUMENTS} d ON d.id = {FTS}.rowid "  # noqa: S608
+            f"SELECT d.object_id FROM {FTS} JOIN {DOCUMENTS} d ON d.id = {FTS}.rowid "  # noqa: S608
             f"WHERE {FTS} MATCH %s AND d.content_type_id IN ({placeholders})"
         )
-        return sql, [self._match(compiled, columns), *ct_params]
+        return sql, [match, *ct_params]
 
 
 class PostgresSearch:
@@ -84,7 +98,7 @@ class PostgresSearch:
             params.append(excluded)
         return condition, params
 
-    def match_ids(self, compiled, *, content_types, columns, integer_pk):
+    def match_ids(self, compiled, *, content_types, columns, integer_pk, object_bits):
         placeholders, ct_params = _in(content_types)
         key = "CAST(d.object_id AS bigint)" if integer_pk else "d.object_id"
         condition, binds = self._condition(columns)

@@ -108,3 +108,32 @@ def test_headline_matches_rank_first_then_newest(world):
     assert [p.pk for p in results] == [new_head.pk, old_head.pk, lead_early.pk, lead_only.pk]
     scored = list(ArticlePage.objects.search("停電").annotate_score("score"))
     assert sorted(p.score for p in scored) == [2.0, 2.0, 3.0, 3.0]
+
+
+@pytest.mark.parametrize("common", [False, True])
+def test_common_word_plans_give_the_same_results(world, monkeypatch, common):
+    """A common word walks the listing and probes the matches; the results must not change."""
+    import datetime as dt
+
+    from kisha.search.backend import KishaSearchQueryCompiler
+    from kisha.search.selectors import article_search, search_page
+    from tests.search.conftest import JST, publish
+
+    monkeypatch.setattr(KishaSearchQueryCompiler, "COMMON", 1 if common else 10**9)
+    pages = []
+    for n in range(30):
+        title = f"台風{n}号が北上" if n % 3 == 0 else f"各地の天気 {n}"
+        page = ArticlePageFactory(parent=world, title=title, lead="台風の影響で雨。", slug=f"w{n}")
+        pages.append(publish(page, dt.datetime(2026, 7, 1, tzinfo=JST) + dt.timedelta(hours=n)))
+    for sort in ("relevance", "newest"):
+        page = search_page(results=article_search(q="台風 -大雪", sort=sort), number=2)
+        titles = [p.title for p in page.object_list]
+        assert page.paginator.count == 30
+        assert len(titles) == 10
+        if sort == "newest":
+            assert titles == [
+                f"各地の天気 {n}" if n % 3 else f"台風{n}号が北上" for n in range(9, -1, -1)
+            ]
+        else:
+            # page 1: the 10 headline matches, then the 10 newest lead matches; page 2: the rest
+            assert titles == [f"各地の天気 {n}" for n in range(29, 0, -1) if n % 3][10:]
