@@ -6,7 +6,7 @@ refresh over 100,000 articles and 10 million hourly rows.
 
 `beacons` runs gunicorn on 127.0.0.1 four ways — counter in Redis (a redis-server started for the
 run) or the embedded default (in-process buffer, SQLite), each through Django's full middleware
-stack and through the lean WSGI handler (kisha.rankings.wsgi) — and drives each with wrk for
+stack and through the lean WSGI handler (kisha.rankings.wsgi, what kisha/wsgi.py serves) — and drives each with wrk for
 `--seconds`: every request a new reader at a random address on one of 100 articles, a real
 browser user agent. After each run the server is stopped (workers flush), the views are folded
 and the hourly table is checked against the beacons counted: a benchmark that loses or doubles
@@ -195,12 +195,14 @@ def beacons(args) -> None:
     rows = []
     with redis_server() as redis_url:
         for counter in ("redis", "database"):
-            for path, app in (("django", "kisha.wsgi"), ("lean", "rankings_wsgi")):
+            for path, app in (("django", "rankings_django_wsgi"), ("lean", "kisha.wsgi")):
                 run_env = dict(env)
                 if counter == "redis":
                     run_env["REDIS_URL"] = redis_url
                 manage(run_env, "shell", "-c", RESET)
                 with gunicorn(run_env, app, workers=args.workers, threads=args.threads) as port:
+                    # Warm up (imports, the live-article set, the user-agent cache), unmeasured.
+                    run_wrk(port, script, seconds=5, connections=args.connections)
                     result = run_wrk(
                         port, script, seconds=args.seconds, connections=args.connections
                     )
