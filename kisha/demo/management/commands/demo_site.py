@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from kisha.demo.activity import demo_views, demo_wire
 from kisha.demo.services import DEFAULT_SEED, demo_build
 
 ADMIN_USERNAME = "admin"
@@ -96,6 +97,10 @@ class Command(BaseCommand):
                 fast=options["fast"],
                 stdout=self.stdout,
             )
+            if not options["fast"]:
+                views = demo_views(seed=options["seed"])
+                wire = demo_wire(seed=options["seed"])
+                self.stdout.write(f"閲覧履歴 {views} 件を追加、速報 {wire} 件")
         password = admin_password(explicit=options["admin_password"])
         admin_ensure(password=password)
         site = "http://127.0.0.1:8000"
