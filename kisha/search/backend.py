@@ -277,28 +277,33 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
         return queryset.filter(self._condition(queryset, columns, walk=walk))
 
     def _condition(self, queryset, columns, *, walk: bool = False) -> Q:
-        """The match as a filter on ``queryset``: ``pk IN (…)`` or a correlated ``EXISTS``."""
+        """The match as a filter on ``queryset``.
+
+        Usually ``pk IN (keys of the matching rows)``: both databases collect the matches from
+        their full-text index. With ``walk`` (a common word, matched anywhere) the database
+        should instead walk the listing in order and test each article until the page is
+        full: collecting and sorting 30,000 matches costs far more. Neither planner can tell
+        the two cases apart from its statistics (PostgreSQL guesses ~1,000 rows for any word it
+        has no statistics for), so the capped count decides.
+        """
+        if not walk:
+            return Q(pk__in=self._match_sql(queryset, columns))
         connection = connections[queryset.db]
         vendor = vendor_for(connection)
         model = queryset.model
         qn = connection.ops.quote_name
-        if not vendor.correlated:
-            if not walk:
-                return Q(pk__in=self._match_sql(queryset, columns))
-            # Matches everywhere of a common word: SQLite should walk the articles in listing
-            # order, probing the matched set, and stop at the page, rather than sort thousands
-            # of matches. A unary + on the key keeps the IN from driving the join.
+        key = f"{qn(model._meta.db_table)}.{qn(model._meta.pk.column)}"
+        if vendor.correlated:
+            sql, params = vendor.match_exists(
+                self.compiled,
+                content_types=get_descendants_content_types_pks(model),
+                columns=columns,
+                outer_pk=key,
+            )
+        else:
+            # A unary + on the key keeps SQLite from driving the join from the IN list.
             match = self._match_sql(queryset, columns)
-            key = f"+{qn(model._meta.db_table)}.{qn(model._meta.pk.column)}"
-            sql = f"{key} IN ({match.sql})"
-            expression = RawSQL(sql, match.params, output_field=BooleanField())  # noqa: S611
-            return Q(expression)
-        sql, params = vendor.match_exists(
-            self.compiled,
-            content_types=get_descendants_content_types_pks(model),
-            columns=columns,
-            outer_pk=f"{qn(model._meta.db_table)}.{qn(model._meta.pk.column)}",
-        )
+            sql, params = f"+{key} IN ({match.sql})", match.params
         # Only tokens and ids reach the statement, and only as bound parameters (vendor.py).
         return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
 

@@ -22,8 +22,8 @@ def _in(values: list[int]) -> tuple[str, list[int]]:
 
 
 class SQLiteSearch:
-    # SQLite cannot turn a correlated EXISTS into a scan of the FTS5 index: for a rare word it
-    # would probe every article. ``pk IN (ids from FTS5)`` is one pass over the index.
+    # To walk the listing, SQLite probes the matched set (+pk IN …): a correlated FTS5 query
+    # per article would cost a MATCH each.
     correlated = False
 
     def _match(self, compiled: CompiledQuery, columns: tuple[str, ...]) -> str:
@@ -54,18 +54,17 @@ class SQLiteSearch:
 
 
 class PostgresSearch:
-    # PostgreSQL plans EXISTS as a semi-join either way round: from the GIN index for a rare
-    # word, or from the articles in listing order, probing each one's row by (content type,
-    # object id), for a common one — which stops at the first page instead of collecting
-    # 40,000 matches. ``IN (SELECT CAST(object_id …))`` can only be hashed whole.
+    # To walk the listing, PostgreSQL tests each article's own row through the (content type,
+    # object id) index with a correlated EXISTS, and stops at the page.
     correlated = True
     _LABELS = {"title": "a", "lead": "b", "body": "c"}
 
     def _condition(self, columns: tuple[str, ...]) -> tuple[str, int]:
         """SQL matching ``columns`` against the tsquery, and how many times it binds it.
 
-        ``head`` (title and lead) has its own GIN index, so the two best relevance tiers are
-        found without reading, or rechecking phrases in, the big body vectors.
+        ``title_vector`` and ``head`` (title and lead) have their own GIN indexes, so the two
+        best relevance tiers are found without reading, or rechecking phrases in, the big body
+        vectors.
         """
         q = "to_tsquery('simple', %s)"
         if columns == _ALL:
@@ -73,7 +72,7 @@ class PostgresSearch:
         if columns == ("title", "lead"):
             return f"d.head @@ {q}", 1
         if columns == ("title",):
-            return f"d.head @@ {q} AND ts_filter(d.head, '{{a}}') @@ {q}", 2
+            return f"d.title_vector @@ {q}", 1
         labels = ",".join(self._LABELS[c] for c in columns)
         return f"d.vector @@ {q} AND ts_filter(d.vector, '{{{labels}}}') @@ {q}", 2
 
@@ -93,21 +92,19 @@ class PostgresSearch:
         params = [compiled.ts_required()] * binds
         excluded = compiled.ts_excluded()
         if excluded:
-            # Exclusions look at every column, whichever tier is being matched.
-            condition += " AND NOT d.vector @@ to_tsquery('simple', %s)"
+            # Exclusions look at every column, whichever tier is being matched. As a set from
+            # the GIN index rather than a test per row, which would detoast every vector.
+            condition += (
+                f" AND d.id NOT IN (SELECT e.id FROM {DOCUMENTS} e "  # noqa: S608
+                "WHERE e.vector @@ to_tsquery('simple', %s))"
+            )
             params.append(excluded)
         return condition, params
 
     def match_ids(self, compiled, *, content_types, columns, integer_pk, object_bits):
         placeholders, ct_params = _in(content_types)
         key = "CAST(d.object_id AS bigint)" if integer_pk else "d.object_id"
-        condition, binds = self._condition(columns)
-        params = [compiled.ts_required()] * binds
-        excluded = compiled.ts_excluded()
-        if excluded:
-            # Exclusions look at every column, whichever tier is being matched.
-            condition += " AND NOT d.vector @@ to_tsquery('simple', %s)"
-            params.append(excluded)
+        condition, params = self._where(compiled, columns)
         sql = (
             f"SELECT {key} FROM {DOCUMENTS} d "  # noqa: S608
             f"WHERE {condition} AND d.content_type_id IN ({placeholders})"
