@@ -194,7 +194,7 @@ def beacons(args) -> None:
     script.write_text(WRK_SCRIPT % {"ids": ",".join(map(str, ids)), "ua": UA})
     rows = []
     with redis_server() as redis_url:
-        for counter in ("redis", "database"):
+        for counter in args.counters.split(","):
             for path, app in (("django", "rankings_django_wsgi"), ("lean", "kisha.wsgi")):
                 run_env = dict(env)
                 if counter == "redis":
@@ -421,6 +421,7 @@ def main() -> None:
     b.add_argument("--workers", type=int, default=4)
     b.add_argument("--threads", type=int, default=1)
     b.add_argument("--connections", type=int, default=16)
+    b.add_argument("--counters", default="redis,database", help="redis, database or both")
     r = sub.add_parser("refresh")
     r.add_argument("--database-url", required=True, help="a PostgreSQL URL to create a DB from")
     r.add_argument("--articles", type=int, default=100_000)

@@ -284,3 +284,21 @@ def test_the_dispatcher_sends_only_the_beacon_path_to_the_lean_handler(db_counte
     assert statuses == ["204 No Content", "200 OK"]
     assert calls == ["/world/"]
     assert counted(db_counter) == 1
+
+
+def test_the_site_serves_the_beacon_from_the_lean_handler(db_counter, article):
+    from kisha.wsgi import application
+
+    body = beacon_body(article.id).encode()
+    statuses = []
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/api/views/",
+        "CONTENT_LENGTH": str(len(body)),
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_USER_AGENT": BROWSER_UA,
+        "wsgi.input": io.BytesIO(body),
+    }
+    assert b"".join(application(environ, lambda status, headers: statuses.append(status))) == b""
+    assert statuses == ["204 No Content"]
+    assert counted(db_counter) == 1
