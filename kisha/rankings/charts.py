@@ -47,7 +47,12 @@ def daily_views_chart(series: list[tuple[dt.date, int]]) -> dict:
                 "tick_x": round(LEFT + n * slot + slot / 2, 1),
             }
         )
-    grid = [{"y": round(TOP + plot_h - plot_h * k / 4, 1), "value": top * k // 4} for k in range(5)]
+    # nice_ceiling gives 1, 2 or 5 × 10ⁿ: five divisions keep every label a whole number.
+    divisions = 5 if top % 5 == 0 else top
+    grid = [
+        {"y": round(TOP + plot_h - plot_h * k / divisions, 1), "value": top * k // divisions}
+        for k in range(divisions + 1)
+    ]
     return {
         "width": WIDTH,
         "right": WIDTH - RIGHT,

@@ -130,3 +130,12 @@ def test_the_scheduler_knows_the_periodic_jobs():
     jobs = periodic_tasks()
     assert jobs["kisha.rankings.tasks.refresh_rankings"] <= 60
     assert "kisha.rankings.tasks.fold_views" in jobs
+
+
+def test_chart_gridlines_are_whole_numbers():
+    for peak in (1, 2, 7, 40, 99, 1234):
+        chart = daily_views_chart([(dt.date(2026, 11, 1), peak)])
+        values = [line["value"] for line in chart["grid"]]
+        assert values[0] == 0 and values[-1] >= peak
+        steps = {b - a for a, b in zip(values, values[1:], strict=False)}
+        assert len(steps) == 1  # evenly spaced whole numbers
