@@ -343,9 +343,19 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
         """(pk, score) of results ``start:stop``; the score is 3, 2 or 1 by tier."""
         if self.empty:
             return []
+        connection = connections[self.queryset.db]
+        if not (self.common and connection.vendor == "postgresql"):
+            return self._ranked(start, stop)
+        # Walking the listing is a short, sequential job: parallel workers would each walk
+        # ahead and probe thousands of articles (131 ms instead of a few at 100,000 articles).
+        with transaction.atomic(using=self.queryset.db), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            return self._ranked(start, stop)
+
+    def _ranked(self, start: int, stop: int | None) -> list[tuple[object, float]]:
         if self.match_all or not self.order_by_relevance:
             pks = self._ordered(self.matching()).values_list("pk", flat=True)[start:stop]
-            return [(pk, 0.0) for pk in pks]
+            return [(pk, 0.0) for pk in list(pks)]
         tiers = [t for t in dict.fromkeys(self._columns(t) for t in TIERS) if t]
         ranked: list[tuple[object, float]] = []
         previous = None
@@ -356,7 +366,7 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
             pks = self._ordered(queryset).values_list("pk", flat=True)
             wanted = None if stop is None else stop - len(ranked)
             score = float(len(tiers) - level)
-            ranked.extend((pk, score) for pk in (pks if wanted is None else pks[:wanted]))
+            ranked.extend((pk, score) for pk in list(pks if wanted is None else pks[:wanted]))
             if stop is not None and len(ranked) >= stop:
                 break
             previous = columns
