@@ -51,7 +51,13 @@ test-postgres: venv
 
 bench: venv
 	KISHA_BENCH=1 scripts/install-system-packages.sh
-	$(PY) bench/pages.py
+	eval "$$(scripts/test-services.sh)"; \
+	  $(PY) bench/pages.py && \
+	  $(PY) bench/pages.py --database-url $${KISHA_TEST_DATABASE_URL%/*}/kisha_bench_pages && \
+	  $(PY) bench/rankings.py beacons && \
+	  $(PY) bench/rankings.py refresh --database-url $$KISHA_TEST_DATABASE_URL && \
+	  $(PY) bench/wire.py && \
+	  $(PY) bench/search.py
 
 services-stop:
 	-[ -f var/pg/PG_VERSION ] && setpriv --reuid=nobody --regid=nogroup --clear-groups \

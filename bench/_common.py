@@ -208,3 +208,15 @@ def _ms(value: str) -> float:
         if value.endswith(suffix):
             return float(value[: -len(suffix)]) * factor
     return float(value)
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the database named in a PostgreSQL URL when it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

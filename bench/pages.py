@@ -24,6 +24,7 @@ from _common import (  # noqa: E402
     PYTHON,
     ROOT,
     bench_env,
+    ensure_postgres_database,
     get,
     gunicorn,
     machine,
@@ -69,6 +70,8 @@ def main() -> None:
     env = bench_env(workdir=workdir, database_url=args.database_url)
 
     print(f"# Kisha page benchmark — {machine()}")
+    if args.database_url:
+        ensure_postgres_database(args.database_url)
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     fill = (

@@ -279,6 +279,9 @@ LOGGING = {
 # Seconds an anonymous page may be cached by a shared cache (CDN, Varnish).
 KISHA_PAGE_CACHE_SECONDS = int(config("KISHA_PAGE_CACHE_SECONDS", "60"))
 KISHA_LISTING_PAGE_SIZE = 20
+# Trusted proxies in front of the app (nginx, a CDN): the beacon's per-address rate limit reads
+# the reader's address that many hops back in X-Forwarded-For.
+KISHA_RANKINGS_PROXY_COUNT = int(config("KISHA_RANKINGS_PROXY_COUNT", "0"))
 # Extra or overridden periodic jobs for `manage.py kisha_scheduler` (dotted task path ->
 # interval in seconds, 0 to turn one off). Apps declare their own on their AppConfig.
 KISHA_PERIODIC_TASKS: dict[str, int] = {}
