@@ -41,7 +41,22 @@ def paginate(request, items, per_page: int, *, count: int | None = None):
         raise Http404("ページが見つかりません") from exc
 
 
-class HomePage(BasePage):
+class CachedRestrictionsMixin:
+    """Answer Wagtail's view-restriction check (run before serving every page) from the cached
+    list of restricted paths: with no restriction above a page, no query; otherwise Wagtail's
+    own lookup. Saves two queries on every public page."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        from .selectors import restricted_paths
+
+        if not any(self.path.startswith(path) for path in restricted_paths()):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class HomePage(CachedRestrictionsMixin, BasePage):
     """The front page: editor-picked top stories, filled up with the latest, then 最新記事."""
 
     max_count = 1
@@ -102,7 +117,7 @@ class HomeTopStory(Orderable):
         verbose_name = "トップ記事"
 
 
-class SectionPage(BasePage):
+class SectionPage(CachedRestrictionsMixin, BasePage):
     """A section such as ワールド or ビジネス; its label is used on cards and in the ticker."""
 
     parent_page_types = ["news.HomePage"]
@@ -148,7 +163,7 @@ class SectionPage(BasePage):
         return settings.KISHA_LISTING_PAGE_SIZE
 
 
-class TopicIndexPage(BasePage):
+class TopicIndexPage(CachedRestrictionsMixin, BasePage):
     max_count = 1
     parent_page_types = ["news.HomePage"]
     subpage_types = ["news.TopicPage"]
@@ -162,7 +177,7 @@ class TopicIndexPage(BasePage):
         return context
 
 
-class TopicPage(BasePage):
+class TopicPage(CachedRestrictionsMixin, BasePage):
     """A running story such as 米朝関係; articles name one as their primary topic."""
 
     parent_page_types = ["news.TopicIndexPage"]
@@ -231,7 +246,7 @@ class Author(index.Indexed, models.Model):
         return f"{base}{self.slug}/" if base else ""
 
 
-class AuthorIndexPage(RoutablePageMixin, BasePage):
+class AuthorIndexPage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
     """執筆者: lists authors and serves each author's profile page at `<slug>/`."""
 
     max_count = 1
@@ -271,7 +286,7 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class ArticlePage(RoutablePageMixin, BasePage):
+class ArticlePage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
     """A news article. A wire story carries the agency credit and its original headline and author.
 
     The headline is the page title. A long article splits into pages at page-break blocks,

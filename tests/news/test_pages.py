@@ -203,3 +203,24 @@ def test_public_pages_are_cacheable_but_not_for_editors(client, article, django_
     client.force_login(editor)
     response = client.get(article.url)
     assert "private" in response["Cache-Control"]
+
+
+def test_restricted_article_is_not_served_to_anonymous_readers(client, world):
+    from wagtail.models import PageViewRestriction
+
+    secret = ArticlePageFactory(parent=world, title="会員限定の記事", slug="members-only")
+    assert client.get(secret.url).status_code == 200  # fills the cache of restricted paths
+    PageViewRestriction.objects.create(page=world, restriction_type="login")
+    response = client.get(secret.url)
+    assert response.status_code == 302 and "/login" in response["Location"]
+    assert "会員限定の記事" not in response.content.decode()
+
+
+def test_site_lookup_follows_a_changed_site(client, article):
+    from wagtail.models import Site
+
+    assert client.get(article.url).status_code == 200
+    site = Site.objects.get(is_default_site=True)
+    site.hostname = "news.example.jp"
+    site.save()
+    assert client.get(article.url, HTTP_HOST="testserver").status_code == 200  # the default site
