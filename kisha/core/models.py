@@ -74,8 +74,8 @@ class BasePage(Page):
     """Every page type inherits this, so listing, social and caching behave the same everywhere.
 
     Listing fields let an editor give a page a different title and summary in cards than on the
-    page itself; social fields feed Open Graph cards. Pages are anonymous-cacheable (see
-    kisha.core.cache) unless `cache_seconds` says otherwise.
+    page itself; social fields feed Open Graph cards. Every page is cacheable for anonymous
+    readers (kisha.core.middleware.PublicCacheMiddleware).
     """
 
     listing_title = models.CharField(
@@ -99,9 +99,6 @@ class BasePage(Page):
         ),
         MultiFieldPanel([FieldPanel("social_image"), FieldPanel("social_text")], heading="SNS"),
     ]
-
-    # Seconds a shared cache may keep the anonymous rendering of this page.
-    cache_seconds: int | None = None
 
     class Meta:
         abstract = True

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -398,8 +399,6 @@ class ArticlePage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
                 parts.append(str(block.value))
             elif block.block_type == "quote":
                 parts.append(block.value["text"])
-        from django.utils.html import strip_tags
-
         return strip_tags(" ".join(parts))
 
     @property

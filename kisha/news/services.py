@@ -14,7 +14,8 @@ logger = logging.getLogger(__name__)
 def pages_showing(*, page: Page) -> list[Page]:
     """The pages whose anonymous rendering shows `page`: itself, the home page, its section,
     its primary topic and its authors' pages (their listings show its card)."""
-    from .models import ArticlePage, AuthorIndexPage, HomePage
+    from .models import ArticlePage, HomePage
+    from .selectors import author_index
 
     specific = page.specific
     result: list[Page] = [specific]
@@ -25,7 +26,7 @@ def pages_showing(*, page: Page) -> list[Page]:
             result.append(parent.specific)
         if specific.primary_topic_id:
             result.append(specific.primary_topic)
-        index_page = AuthorIndexPage.objects.live().first()
+        index_page = author_index()
         if index_page:
             result.append(index_page)
     return result

@@ -224,3 +224,12 @@ def test_site_lookup_follows_a_changed_site(client, article):
     site.hostname = "news.example.jp"
     site.save()
     assert client.get(article.url, HTTP_HOST="testserver").status_code == 200  # the default site
+
+
+def test_publishing_an_article_names_exactly_the_pages_that_show_it(article, home, world, topic):
+    from kisha.news.models import AuthorIndexPage
+    from kisha.news.services import pages_showing
+
+    authors = home.add_child(instance=AuthorIndexPage(title="執筆者", slug="authors"))
+    shown = {page.id for page in pages_showing(page=article)}
+    assert shown == {article.id, home.id, world.id, topic.id, authors.id}
