@@ -1,7 +1,7 @@
 """Turn a parsed query into an FTS5 MATCH expression or a PostgreSQL tsquery.
 
-Each required term matches when its bigram phrase OR its Sudachi phrase matches; terms are ANDed;
-excluded terms are subtracted. Every token comes from the tokenizer, so it holds only letters and
+Each required term matches when its bigram phrase OR its Sudachi phrase matches (a term of one
+kanji alone: when its kanji-set token is there); terms are ANDed; excluded terms are subtracted. Every token comes from the tokenizer, so it holds only letters and
 digits, and is still quoted: no character of the user's query ever reaches the query language
 as syntax (FTS5's ``NEAR``, ``*``, ``^``, column filters; tsquery's ``& | ! <-> :*``).
 """
@@ -10,23 +10,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .tokenizer import Query, QueryTerm, parse_query, term_bigrams, term_sudachi
+from .tokenizer import Query, QueryTerm, parse_query, term_bigrams, term_kanji, term_sudachi
 
 
 @dataclass(frozen=True, slots=True)
 class TermPhrases:
-    """The two token phrases of one term; either may be empty (that side cannot match)."""
+    """How one term matches: its bigram phrase or its Sudachi phrase (either may be empty, and
+    that side cannot match); or, for a term that is one kanji alone, its kanji-set token."""
 
     bigrams: tuple[str, ...]
     sudachi: tuple[str, ...]
     prefix: bool
+    kanji: str | None = None
 
     @property
     def matchable(self) -> bool:
-        return bool(self.bigrams or self.sudachi)
+        return bool(self.bigrams or self.sudachi or self.kanji)
 
 
 def term_phrases(term: QueryTerm) -> TermPhrases:
+    kanji = term_kanji(term)
+    if kanji:
+        return TermPhrases(bigrams=(), sudachi=(), prefix=False, kanji=kanji)
     return TermPhrases(
         bigrams=tuple(term_bigrams(term)), sudachi=tuple(term_sudachi(term)), prefix=term.prefix
     )
@@ -79,6 +84,8 @@ def query_compile(q: str) -> CompiledQuery:
 
 
 def _fts5_term(term: TermPhrases) -> str:
+    if term.kanji:
+        return f'("{term.kanji}")'
     sides = []
     if term.bigrams:
         sides.append('"' + " ".join(term.bigrams) + '"' + ("*" if term.prefix else ""))
@@ -95,6 +102,8 @@ def _ts_phrase(tokens: tuple[str, ...], *, prefix: bool = False) -> str:
 
 
 def _ts_term(term: TermPhrases) -> str:
+    if term.kanji:
+        return f"('{term.kanji}')"
     sides = []
     if term.bigrams:
         sides.append(_ts_phrase(term.bigrams, prefix=term.prefix))

@@ -11,13 +11,18 @@ Token scheme of ``index_text`` (what the full-text index stores, whitespace sepa
   Japanese run alone (``株`` for ``日本株``) so a one-character prefix query ``株*`` also finds
   a run-final 株; non-Japanese words (``iphone15``) as they are, except a word starting with
   ``z`` is written ``zb`` + word;
-* then the Sudachi stream: ``zs`` + normalized form (``zs引っ越し``, ``zsai``).
+* then the Sudachi stream: ``zs`` + normalized form (``zs引っ越し``, ``zsai``);
+* then the kanji set: ``zk`` + each kanji that stands in a common word of the text, once per text
+  (``zk株`` for 株価 or 日本株, ``zk雨`` for 大雨), but not the kanji of proper nouns (熊本 gives
+  no ``zk熊``). A one-kanji query asks for this token alone: a reader who types 熊 means the word,
+  not every place or person whose name starts with it. Sudachi splits the common head off a name
+  (熊本県 → 熊本 + 県, 清水寺 → 清水 + 寺), so 県 and 寺 still count.
 
-So only tokens of the Sudachi stream start with ``zs`` and the two streams can never collide, with
-plain tokens readable. Every token is Unicode letters and digits only (no ``_``, no marks), 64
-characters at most: SQLite FTS5's unicode61 tokenizer and PostgreSQL's default parser (``simple``
-config, C and C.UTF-8 locales) keep each such token whole, which the tests check for FTS5. Bigrams
-come first because PostgreSQL clamps positions above 16,383: on a very long article the Sudachi
+So only tokens of the Sudachi stream start with ``zs``, only kanji-set tokens with ``zk``, and the
+streams can never collide, with plain tokens readable. Every token is Unicode letters and digits
+only (no ``_``, no marks), 64 characters at most: SQLite FTS5's unicode61 tokenizer and
+PostgreSQL's default parser (``simple`` config, C and C.UTF-8 locales) keep each such token whole,
+which the tests check for FTS5. Bigrams come first because PostgreSQL clamps positions above 16,383: on a very long article the Sudachi
 tail loses phrase positions (its terms still match alone) before the bigram stream does.
 """
 
@@ -33,6 +38,7 @@ from sudachipy import Dictionary, PosMatcher, SplitMode, Tokenizer
 from sudachipy.errors import SudachiError
 
 SUDACHI_PREFIX = "zs"
+KANJI_PREFIX = "zk"
 ESCAPE_PREFIX = "zb"
 MAX_TOKEN_CHARS = 64  # PostgreSQL drops lexemes over 2,047 bytes; longer "words" are junk anyway
 SUDACHI_MAX_BYTES = 49_149  # SudachiPy refuses longer input per call ("Input is too long")
@@ -78,6 +84,9 @@ _JA_CHARS = (
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
     "\U0001b000-\U0001b16f\U00020000-\U000323af"
 )
+# Kanji (CJK unified ideographs, extension A, compatibility, extensions B and later); not 々 〆 〇.
+_KANJI_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+_KANJI = re.compile(f"[{_KANJI_CHARS}]")
 _RUN = re.compile(rf"(?P<ja>[{_JA_CHARS}]+)|(?P<word>[^\W_{_JA_CHARS}]+)")
 _WORD_CHARS = re.compile(r"[^\W_]+")  # letters and digits of any script, for splitting queries
 _NON_WORD = re.compile(r"[\W_]+")
@@ -278,36 +287,60 @@ def _sudachi_pieces(text: str, limit: int = SUDACHI_MAX_BYTES) -> list[str]:
     return pieces
 
 
-def _analyse(tokenizer: Tokenizer, skip: PosMatcher, piece: str) -> list[str]:
+@dataclass(slots=True)
+class _Analysis:
+    """What Sudachi makes of a text: normalized forms, and the kanji of its common words."""
+
+    forms: list[str]
+    kanji: dict[str, None]  # an ordered set
+
+    def add(self, morpheme, skip: PosMatcher) -> None:
+        self.forms.append(morpheme.normalized_form())
+        pieces = morpheme.split(SplitMode.A)
+        if len(pieces) > 1:
+            kept = [p for p in pieces if not skip(p)]
+            self.forms.extend(p.normalized_form() for p in kept)
+        else:
+            kept = [morpheme]
+        # The kanji of each finest piece, unless the piece is a name (熊本, 桜井, 金正恩, 森さん);
+        # a one-kanji place is the word itself (米, 英 when tagged as countries).
+        for piece in kept:
+            pos = piece.part_of_speech()
+            surface = piece.surface()
+            if pos[1] != "固有名詞" or (len(surface) == 1 and pos[2] == "地名"):
+                self.kanji.update(dict.fromkeys(_KANJI.findall(surface)))
+
+
+def _analyse(tokenizer: Tokenizer, skip: PosMatcher, piece: str, into: _Analysis) -> None:
     try:
         morphemes = tokenizer.tokenize(piece)
     except SudachiError:
         # Not expected: every piece is under the limit. Halve rather than lose the text or raise.
         if len(piece) < 2:
-            return []
+            return
         half = len(piece) // 2
-        return _analyse(tokenizer, skip, piece[:half]) + _analyse(tokenizer, skip, piece[half:])
-    forms: list[str] = []
+        _analyse(tokenizer, skip, piece[:half], into)
+        _analyse(tokenizer, skip, piece[half:], into)
+        return
     for morpheme in morphemes:
-        if skip(morpheme):
-            continue
-        forms.append(morpheme.normalized_form())
-        pieces = morpheme.split(SplitMode.A)
-        if len(pieces) > 1:
-            forms.extend(p.normalized_form() for p in pieces if not skip(p))
-    return forms
+        if not skip(morpheme):
+            into.add(morpheme, skip)
 
 
-def _sudachi_forms(cleaned: str) -> list[str]:
+def _sudachi_analysis(cleaned: str) -> tuple[list[str], list[str]]:
+    """(index-form normalized terms, kanji of common words) of cleaned text."""
     tokenizer, skip = _sudachi()
-    terms: list[str] = []
+    analysis = _Analysis(forms=[], kanji={})
     for piece in _sudachi_pieces(cleaned):
-        for form in _analyse(tokenizer, skip, piece):
-            # Normalized forms may be upper case (AI) or hold . - ・ (3.5, Wi-Fi): keep one token.
-            term = _NON_WORD.sub("", normalize(form))[:MAX_TOKEN_CHARS]
-            if term:
-                terms.append(term)
-    return terms
+        _analyse(tokenizer, skip, piece, analysis)
+    terms: list[str] = []
+    for form in analysis.forms:
+        # Normalized forms may be upper case (AI) or hold . - ・ (3.5, Wi-Fi): keep one token.
+        term = _NON_WORD.sub("", normalize(form))[:MAX_TOKEN_CHARS]
+        if term:
+            terms.append(term)
+    kanji = "".join(analysis.kanji).translate(_INDEX_FORM)  # 斉 → 斎, as in the other streams
+    return terms, list(dict.fromkeys(kanji))
 
 
 def sudachi_terms(text: str) -> list[str]:
@@ -317,14 +350,16 @@ def sudachi_terms(text: str) -> list[str]:
     (lower case, folded, letters and digits only): 引越し, 引っ越し → 引っ越し; 非核化 → 非核化, 非核, 化.
     Text of any length is fed to Sudachi in pieces under its per-call byte limit.
     """
-    return _sudachi_forms(_clean(text))
+    return _sudachi_analysis(_clean(text))[0]
 
 
 def index_text(text: str) -> str:
     """The whitespace-separated string of index terms for ``text`` (see the module docstring)."""
     cleaned = _clean(text)
     tokens, _ = _bigram_stream(cleaned.lower().translate(_INDEX_FORM))
-    tokens.extend(SUDACHI_PREFIX + term for term in _sudachi_forms(cleaned))
+    terms, kanji = _sudachi_analysis(cleaned)
+    tokens.extend(SUDACHI_PREFIX + term for term in terms)
+    tokens.extend(KANJI_PREFIX + k for k in kanji)
     return " ".join(tokens)
 
 
@@ -333,8 +368,9 @@ class QueryTerm:
     """One search term. ``text`` is its index form; ``raw`` is what Sudachi reads.
 
     ``prefix`` means the last token of ``term_bigrams(term)`` must be matched as a prefix: the term
-    ends in a one-character Japanese run (株, 12月), which in an article is usually the start of a
-    chunk (株価, 月中). It applies to the bigram phrase only.
+    ends in a one-character Japanese run (12月, ネ), which in an article is usually the start of a
+    chunk (月中). It applies to the bigram phrase only. A term that is one kanji alone (株) is
+    matched by ``term_kanji`` instead.
     """
 
     text: str
@@ -446,3 +482,13 @@ def term_sudachi(term: str | QueryTerm) -> list[str]:
     """
     raw = term.raw if isinstance(term, QueryTerm) else term
     return [SUDACHI_PREFIX + t for t in sudachi_terms(raw)]
+
+
+def term_kanji(term: str | QueryTerm) -> str | None:
+    """The kanji-set token (``zk株``) when the term is one kanji alone, else None.
+
+    Such a term finds the kanji in any common word (株, 株価, 日本株, 大雨 for 雨) but not inside
+    names (熊本 for 熊): see the module docstring.
+    """
+    text = term.text if isinstance(term, QueryTerm) else normalize(term).strip()
+    return KANJI_PREFIX + text if len(text) == 1 and _KANJI.match(text) else None

@@ -27,6 +27,9 @@ def test_publish_indexes_the_article(stories):
         ("金正恩", ["kim"]),
         ("非核", ["kim"]),
         ("株", ["stocks"]),
+        ("金", ["moving"]),  # 料金, not the name 金正恩: a one-kanji query means the word
+        ("姿", ["kim"]),  # 姿勢
+        ("協", ["kim", "moving", "stocks"]),  # 協議 is in every factory body
         ("引っ越し", ["moving"]),
         ("引越し", ["moving"]),
         ("非核化 -北朝鮮", []),

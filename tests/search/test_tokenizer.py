@@ -25,6 +25,7 @@ from kisha.search.tokenizer import (
     parse_query,
     sudachi_terms,
     term_bigrams,
+    term_kanji,
     term_sudachi,
 )
 
@@ -83,13 +84,19 @@ def term_hits(tokens: list[str], term: QueryTerm) -> tuple[bool, bool]:
     )
 
 
+def hit(tokens: list[str], term: QueryTerm) -> bool:
+    """Whether the term matches, as ``kisha.search.query`` compiles it."""
+    kanji = term_kanji(term)
+    return kanji in tokens if kanji else any(term_hits(tokens, term))
+
+
 def matches(article: str, q: str) -> bool:
     tokens = positions(article)
     query = parse_query(q)
     if not query.required:
         return False
-    return all(any(term_hits(tokens, t)) for t in query.required) and not any(
-        any(term_hits(tokens, t)) for t in query.excluded
+    return all(hit(tokens, t) for t in query.required) and not any(
+        hit(tokens, t) for t in query.excluded
     )
 
 
@@ -261,6 +268,7 @@ def test_index_text_token_scheme() -> None:
         *["日本", "本株", "株の", "の引", "引越", "越し", "し"],
         *["zbzoom", "会議", "議"],
         *["zs日本", "zs株", "zs引っ越し", "zszoom", "zs会議"],
+        *["zk株", "zk引", "zk越", "zk会", "zk議"],  # not 日 or 本: 日本 is a name
     ]
 
 
@@ -380,10 +388,77 @@ def test_spelling_variants_hit_by_sudachi_only() -> None:
 
 
 def test_one_character_term_hits_as_prefix() -> None:
-    assert term_hits(positions("株価が上がった"), only("株"))[0]
-    assert term_hits(positions("日本株。"), only("株"))[0]  # run-final: the unigram
     assert term_hits(positions("12月中旬に"), only("12月"))[0]
+    assert term_hits(positions("ネコ科"), only("ネ"))[0]
     assert not matches("株価が上がった", "株券")
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "株価が上がった",
+        "日本株。",  # run-final
+        "半導体株に売りが出た",
+        "株を買う",
+        "株主総会が開かれた",
+        "切り株に腰掛けた",  # a stump is a 株 too: word sense is beyond the tokenizer
+    ],
+)
+def test_one_kanji_term_finds_the_kanji_in_common_words(article: str) -> None:
+    assert matches(article, "株")
+
+
+@pytest.mark.parametrize(
+    ("article", "q"),
+    [
+        ("熊本に工場を建てる", "熊"),
+        ("熊谷さんが話した", "熊"),
+        ("桜井さんが話した", "桜"),
+        ("櫻井さんが話した", "桜"),
+        ("髙島屋の売り上げ", "島"),
+        ("鷲見航太郎が優勝", "航"),
+        ("北朝鮮の非核化", "北"),
+        ("森さんが話した", "森"),  # a one-kanji surname
+    ],
+)
+def test_one_kanji_term_skips_names(article: str, q: str) -> None:
+    assert not matches(article, q)
+
+
+@pytest.mark.parametrize(
+    ("article", "q"),
+    [
+        ("熊本県で地震", "県"),  # the common head split off a name
+        ("清水寺を訪れた", "寺"),
+        ("大阪市の予算", "市"),
+        ("米大統領が来日", "米"),
+        ("大雪で交通が乱れた", "雪"),
+        ("豪雨と大雨", "雨"),
+        ("議論は難航した", "航"),
+        ("一斉に休校", "斎"),  # 斉 and 斎 merge in every stream
+        ("書齋で読書", "斎"),
+    ],
+)
+def test_one_kanji_term_finds_heads_and_compounds(article: str, q: str) -> None:
+    assert matches(article, q)
+
+
+def test_kanji_tokens_come_once_at_the_end() -> None:
+    tokens = positions("株価と株価、株主。")
+    kanji = [t for t in tokens if t.startswith(tk.KANJI_PREFIX)]
+    assert kanji == ["zk株", "zk価", "zk主"]
+    assert tokens[-len(kanji) :] == kanji
+
+
+def test_term_kanji() -> None:
+    assert term_kanji(only("株")) == "zk株"
+    assert term_kanji(only('"株"')) == "zk株"
+    assert term_kanji("齋") == "zk斎"
+    assert term_kanji(only("株価")) is None
+    assert term_kanji(only("12月")) is None
+    assert term_kanji(only("ネ")) is None
+    assert term_kanji(only("a")) is None
+    assert term_kanji(only("々")) is None
 
 
 def test_part_of_a_compound_hits_both_ways() -> None:
@@ -459,6 +534,8 @@ def _fts5_phrase(tokens: list[str], prefix: bool = False) -> str:
 
 
 def _fts5_term(term: QueryTerm) -> str:
+    if kanji := term_kanji(term):
+        return f'"{kanji}"'
     options = [_fts5_phrase(term_bigrams(term), term.prefix)]
     if sudachi := term_sudachi(term):
         options.append(_fts5_phrase(sudachi))
