@@ -1,9 +1,10 @@
 """Turn a parsed query into an FTS5 MATCH expression or a PostgreSQL tsquery.
 
 Each required term matches when its bigram phrase OR its Sudachi phrase matches (a term of one
-kanji alone: when its kanji-set token is there); terms are ANDed; excluded terms are subtracted. Every token comes from the tokenizer, so it holds only letters and
-digits, and is still quoted: no character of the user's query ever reaches the query language
-as syntax (FTS5's ``NEAR``, ``*``, ``^``, column filters; tsquery's ``& | ! <-> :*``).
+kanji alone: when its kanji-set token is there); terms are ANDed; excluded terms are subtracted.
+Every token comes from the tokenizer, so it holds only letters and digits, and is still quoted:
+no character of the user's query ever reaches the query language as syntax (FTS5's ``NEAR``,
+``*``, ``^``, column filters; tsquery's ``& | ! <-> :*``).
 """
 
 from __future__ import annotations
