@@ -14,6 +14,7 @@ PostgreSQL's tsvector, whichever the site runs on, through ``vendor.py``.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import OrderedDict
 
 from modelsearch.backends.base import (
@@ -273,46 +274,40 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
         columns = self._columns(columns)
         if self.empty or not columns:
             return queryset.none()
-        walk = self.common and columns == TIERS[-1]
+        walk = self.common and columns == TIERS[-1] and self._vendor().walks_in_sql
         return queryset.filter(self._condition(queryset, columns, walk=walk))
+
+    def _vendor(self):
+        return vendor_for(connections[self.queryset.db])
 
     def _condition(self, queryset, columns, *, walk: bool = False) -> Q:
         """The match as a filter on ``queryset``.
 
         Usually ``pk IN (keys of the matching rows)``: both databases collect the matches from
-        their full-text index. With ``walk`` (a common word, matched anywhere) the database
-        should instead walk the listing in order and test each article until the page is
-        full: collecting and sorting 30,000 matches costs far more. Neither planner can tell
-        the two cases apart from its statistics (PostgreSQL guesses ~1,000 rows for any word it
-        has no statistics for), so the capped count decides.
+        their full-text index. With ``walk`` (a common word, matched anywhere, on SQLite) the
+        database should instead walk the listing in order and test each article until the page
+        is full: collecting and sorting 30,000 matches costs far more. The planner cannot tell
+        the two cases apart from its statistics, so the capped count decides. PostgreSQL walks
+        in Python instead (``_walk``): its planner turns any correlated form back into a join.
         """
+        match = self._match_sql(queryset, columns)
         if not walk:
-            return Q(pk__in=self._match_sql(queryset, columns))
+            return Q(pk__in=match)
         connection = connections[queryset.db]
-        vendor = vendor_for(connection)
         model = queryset.model
         qn = connection.ops.quote_name
         key = f"{qn(model._meta.db_table)}.{qn(model._meta.pk.column)}"
-        if vendor.correlated:
-            sql, params = vendor.match_exists(
-                self.compiled,
-                content_types=get_descendants_content_types_pks(model),
-                columns=columns,
-                outer_pk=key,
-            )
-        else:
-            # A unary + on the key keeps SQLite from driving the join from the IN list.
-            match = self._match_sql(queryset, columns)
-            sql, params = f"+{key} IN ({match.sql})", match.params
+        # A unary + on the key keeps SQLite from driving the join from the IN list.
+        sql = f"+{key} IN ({match.sql})"
         # Only tokens and ids reach the statement, and only as bound parameters (vendor.py).
-        return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
+        return Q(RawSQL(sql, match.params, output_field=BooleanField()))  # noqa: S611
 
-    def _match_sql(self, queryset, columns) -> RawSQL:
-        model = queryset.model
+    @staticmethod
+    def _integer_pk(model) -> bool:
         key_field = model._meta.pk
         while key_field.is_relation:  # a page's key is its link to wagtailcore_page
             key_field = key_field.target_field
-        integer_pk = key_field.get_internal_type() in (
+        return key_field.get_internal_type() in (
             "AutoField",
             "BigAutoField",
             "IntegerField",
@@ -320,12 +315,15 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
             "SmallAutoField",
             "PositiveIntegerField",
         )
+
+    def _match_sql(self, queryset, columns) -> RawSQL:
+        model = queryset.model
         vendor = vendor_for(connections[queryset.db])
         sql, params = vendor.match_ids(
             self.compiled,
             content_types=get_descendants_content_types_pks(model),
             columns=columns,
-            integer_pk=integer_pk,
+            integer_pk=self._integer_pk(model),
             object_bits=OBJECT_BITS,
         )
         # Only tokens and ids reach the statement, and only as bound parameters (vendor.py).
@@ -340,37 +338,142 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
         return count
 
     def ranked(self, start: int, stop: int | None) -> list[tuple[object, float]]:
-        """(pk, score) of results ``start:stop``; the score is 3, 2 or 1 by tier."""
+        """(pk, score) of results ``start:stop``; the score is 3, 2 or 1 by tier (0 unranked)."""
         if self.empty:
             return []
-        connection = connections[self.queryset.db]
-        if not (self.common and connection.vendor == "postgresql"):
-            return self._ranked(start, stop)
-        # Walking the listing is a short, sequential job: parallel workers would each walk
-        # ahead and probe thousands of articles (131 ms instead of a few at 100,000 articles).
-        with transaction.atomic(using=self.queryset.db), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            return self._ranked(start, stop)
-
-    def _ranked(self, start: int, stop: int | None) -> list[tuple[object, float]]:
-        if self.match_all or not self.order_by_relevance:
-            pks = self._ordered(self.matching()).values_list("pk", flat=True)[start:stop]
+        if self.match_all:
+            pks = self._ordered(self.queryset).values_list("pk", flat=True)[start:stop]
             return [(pk, 0.0) for pk in list(pks)]
-        tiers = [t for t in dict.fromkeys(self._columns(t) for t in TIERS) if t]
+        if self.order_by_relevance:
+            tiers = [t for t in dict.fromkeys(self._columns(t) for t in TIERS) if t]
+        else:
+            tiers = [c for c in [self._columns()] if c]
         ranked: list[tuple[object, float]] = []
-        previous = None
+        previous, previous_keys = None, None
         for level, columns in enumerate(tiers):
-            queryset = self.matching(columns=columns)
-            if previous is not None:
-                queryset = queryset.exclude(self._condition(self.queryset, previous))
-            pks = self._ordered(queryset).values_list("pk", flat=True)
             wanted = None if stop is None else stop - len(ranked)
-            score = float(len(tiers) - level)
-            ranked.extend((pk, score) for pk in list(pks if wanted is None else pks[:wanted]))
+            score = float(len(tiers) - level) if self.order_by_relevance else 0.0
+            pks, keys = self._tier(columns, previous, previous_keys, wanted)
+            ranked.extend((pk, score) for pk in pks)
             if stop is not None and len(ranked) >= stop:
                 break
-            previous = columns
+            previous, previous_keys = columns, keys
         return ranked[start:stop]
+
+    # PostgreSQL: a tier with at most this many matches is collected as a list of keys.
+    KEYS_CAP = 2000
+
+    def _tier(self, columns, previous, previous_keys, wanted: int | None):
+        """The first ``wanted`` pks, in the listing's order, of the objects whose ``columns``
+        match and whose ``previous`` columns don't; and, when known, the keys of all objects
+        whose ``columns`` match (the next tier excludes them).
+
+        SQLite answers in one statement (see ``_condition``). PostgreSQL's planner guesses
+        about 1,000 matches for any word missing from its statistics and then either walks all
+        100,000 articles for a word found in 20, or collects 30,000 matches of a common word
+        and sorts them, so the work is split where the real number is known: the matching keys
+        are fetched (up to ``KEYS_CAP``) and the listing is asked for exactly those; past the
+        cap the word is common here and the listing is walked instead (``_walk``).
+        """
+        vendor = self._vendor()
+        if not vendor.walks_in_sql:
+            if self.common and columns == self._columns():
+                # The capped count already showed the word common: walk without collecting.
+                pks = self._walk(columns, previous, wanted)
+                if pks is not None:
+                    return pks, None
+            keys = self._match_keys(columns, limit=self.KEYS_CAP + 1)
+            if keys is not None and len(keys) <= self.KEYS_CAP:
+                wanted_keys = [k for k in keys if k not in (previous_keys or ())]
+                if not wanted_keys:
+                    return [], set(keys)
+                queryset = self.queryset.filter(self._keys_condition(wanted_keys))
+                if previous is not None and previous_keys is None:
+                    queryset = queryset.exclude(self._condition(self.queryset, previous))
+                return self._first(queryset, wanted), set(keys)
+            pks = self._walk(columns, previous, wanted)
+            if pks is not None:
+                return pks, None
+        queryset = self.matching(columns=columns)
+        if previous is not None:
+            queryset = queryset.exclude(self._condition(self.queryset, previous))
+        return self._first(queryset, wanted), None
+
+    def _first(self, queryset, wanted: int | None) -> list:
+        pks = self._ordered(queryset).values_list("pk", flat=True)
+        return list(pks if wanted is None else pks[:wanted])
+
+    def _match_keys(self, columns, *, limit: int) -> list | None:
+        """Keys of up to ``limit`` objects whose ``columns`` match; None for non-integer keys."""
+        if not self._integer_pk(self.queryset.model):
+            return None
+        match = self._match_sql(self.queryset, columns)
+        # The fence keeps the planner on the GIN index: with the LIMIT in sight it would rather
+        # scan the table and test each row, unaware that every test reads a body vector.
+        sql = f"WITH m AS MATERIALIZED ({match.sql}) SELECT * FROM m LIMIT %s"  # noqa: S608
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(sql, [*match.params, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _keys_condition(self, keys: list) -> Q:
+        """``pk IN (the keys)``, as one array parameter rather than one per key. Unnested, the
+        set has a row count the planner trusts, so it probes the listing for each key instead
+        of hashing them against a scan of the whole page table (35 ms at 100,000 articles)."""
+        match = RawSQL("SELECT u.k FROM unnest(%s::bigint[]) AS u(k)", [keys])  # noqa: S611
+        return Q(pk__in=match)
+
+    # Walking the listing: the first chunk, and how many articles may be probed in all before
+    # collecting the matches from the index is the better bet.
+    WALK_CHUNK = 200
+    WALK_BUDGET = 4000
+
+    def _walk(self, columns, previous, limit: int | None) -> list | None:
+        """The first ``limit`` pks, in the listing's order, whose ``columns`` match the query
+        and whose ``previous`` columns don't; None when walking does not pay here.
+
+        For a tier with more than ``KEYS_CAP`` matches on PostgreSQL: the listing is read a
+        chunk at a time (the next sized by the rate of matches so far) and each chunk's
+        index rows are tested one by one (``PostgresSearch.match_exists``), so a word found in a third of the
+        articles costs a chunk or two instead of collecting and sorting 30,000 matches. When
+        the first chunks show the matches too sparse to fill the page within ``WALK_BUDGET``
+        articles, it gives up and the caller collects the matches from the GIN index.
+        """
+        vendor = self._vendor()
+        if limit is None or vendor.walks_in_sql:
+            return None
+        if limit <= 0:
+            return []
+        content_types = get_descendants_content_types_pks(self.queryset.model)
+        listing = self._ordered(self.queryset).values_list("pk", flat=True)
+        probe, probe_params = vendor.match_exists(
+            self.compiled,
+            content_types=content_types,
+            columns=columns,
+            previous=previous,
+            outer_key="l.k",
+        )
+        found: list = []
+        walked, size = 0, max(self.WALK_CHUNK, limit)
+        while len(found) < limit:
+            chunk_sql, chunk_params = (
+                listing[walked : walked + size].query.get_compiler(using=self.queryset.db).as_sql()
+            )
+            # The chunk, in the listing's order, each article with whether it matches. The CTE
+            # keeps the test on the chunk's rows, one by one (see PostgresSearch).
+            sql = f"WITH l(k) AS MATERIALIZED ({chunk_sql}) SELECT l.k, {probe} FROM l"  # noqa: S608
+            with connections[self.queryset.db].cursor() as cursor:
+                cursor.execute(sql, [*chunk_params, *probe_params])
+                rows = cursor.fetchall()
+            found.extend(row[0] for row in rows if row[-1])
+            walked += len(rows)
+            if len(rows) < size:
+                break
+            expected = walked * limit / len(found) if found else float("inf")
+            if expected > self.WALK_BUDGET:
+                return None
+            # The next chunk: as many as the rate so far says the rest needs, a quarter to spare.
+            size = max(self.WALK_CHUNK, math.ceil((expected - walked) * 1.25))
+        return found[:limit]
 
 
 class KishaSearchResults(BaseSearchResults):

@@ -22,9 +22,9 @@ def _in(values: list[int]) -> tuple[str, list[int]]:
 
 
 class SQLiteSearch:
-    # To walk the listing, SQLite probes the matched set (+pk IN …): a correlated FTS5 query
-    # per article would cost a MATCH each.
-    correlated = False
+    # To walk the listing, SQLite probes the matched set (+pk IN …) in the listing's own query:
+    # a correlated FTS5 query per article would cost a MATCH each.
+    walks_in_sql = True
 
     def _match(self, compiled: CompiledQuery, columns: tuple[str, ...]) -> str:
         return compiled.fts5(None if columns == _ALL else columns)
@@ -54,9 +54,10 @@ class SQLiteSearch:
 
 
 class PostgresSearch:
-    # To walk the listing, PostgreSQL tests each article's own row through the (content type,
-    # object id) index with a correlated EXISTS, and stops at the page.
-    correlated = True
+    # To walk the listing, the backend reads the articles in order a chunk at a time, the chunk
+    # fenced off in a CTE, and tests each (match_exists): in the WHERE clause a correlated EXISTS
+    # is pulled up into a join by the planner, which then collects every match anyway.
+    walks_in_sql = False
     _LABELS = {"title": "a", "lead": "b", "body": "c"}
 
     def _condition(self, columns: tuple[str, ...]) -> tuple[str, int]:
@@ -76,21 +77,37 @@ class PostgresSearch:
         labels = ",".join(self._LABELS[c] for c in columns)
         return f"d.vector @@ {q} AND ts_filter(d.vector, '{{{labels}}}') @@ {q}", 2
 
-    def match_exists(self, compiled, *, content_types, columns, outer_pk):
-        """``EXISTS (…)`` for the row of the outer query's object ``outer_pk``."""
-        condition, params = self._where(compiled, columns)
-        placeholders, ct_params = _in(content_types)
+    def match_exists(self, compiled, *, content_types, columns, previous, outer_key: str):
+        """``EXISTS (…)``: the index row of the object ``outer_key`` matches ``columns`` but not
+        ``previous``. Tested row by row through the (content type, object id) index: for a
+        chunk of a few hundred articles that is cheaper than any set from the GIN index."""
+        condition, binds = self._condition(columns)
+        required = compiled.ts_required()
+        placeholders, _ = _in(content_types)
         sql = (
-            f"EXISTS (SELECT 1 FROM {DOCUMENTS} d WHERE "  # noqa: S608
-            f"d.content_type_id IN ({placeholders}) AND d.object_id = CAST({outer_pk} AS text) "
-            f"AND {condition})"
+            f"EXISTS (SELECT 1 FROM {DOCUMENTS} d "  # noqa: S608
+            f"WHERE d.content_type_id IN ({placeholders}) "
+            f"AND d.object_id = CAST({outer_key} AS text) AND {condition}"
         )
-        return sql, [*ct_params, *params]
+        params: list = [*content_types, *[required] * binds]
+        if previous:
+            earlier, binds = self._condition(previous)
+            sql += f" AND NOT ({earlier})"
+            params.extend([required] * binds)
+        excluded = compiled.ts_excluded()
+        if excluded:
+            sql += " AND NOT (d.vector @@ to_tsquery('simple', %s))"
+            params.append(excluded)
+        return sql + ")", params
 
     def _where(self, compiled, columns) -> tuple[str, list[str]]:
+        excluded = compiled.ts_excluded()
+        if columns == _ALL:
+            # Matched anywhere, the exclusion joins the one tsquery (required & !excluded),
+            # which the GIN index answers on its own.
+            return "d.vector @@ to_tsquery('simple', %s)", [compiled.tsquery()]
         condition, binds = self._condition(columns)
         params = [compiled.ts_required()] * binds
-        excluded = compiled.ts_excluded()
         if excluded:
             # Exclusions look at every column, whichever tier is being matched. As a set from
             # the GIN index rather than a test per row, which would detoast every vector.
@@ -103,7 +120,9 @@ class PostgresSearch:
 
     def match_ids(self, compiled, *, content_types, columns, integer_pk, object_bits):
         placeholders, ct_params = _in(content_types)
-        key = "CAST(d.object_id AS bigint)" if integer_pk else "d.object_id"
+        # object_key is unique per content type (migration 0005), so the planner can join the
+        # matches as they come and stop at a LIMIT instead of de-duplicating all of them first.
+        key = "d.object_key" if integer_pk else "d.object_id"
         condition, params = self._where(compiled, columns)
         sql = (
             f"SELECT {key} FROM {DOCUMENTS} d "  # noqa: S608

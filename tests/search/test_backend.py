@@ -113,16 +113,29 @@ def test_headline_matches_rank_first_then_newest(world):
     assert sorted(p.score for p in scored) == [2.0, 2.0, 3.0, 3.0]
 
 
-@pytest.mark.parametrize("common", [False, True])
-def test_common_word_plans_give_the_same_results(world, monkeypatch, common):
-    """A common word walks the listing and probes the matches; the results must not change."""
+@pytest.mark.parametrize(
+    ("common", "chunk", "budget"),
+    [
+        (False, 200, 4000),  # matches collected from the index
+        (True, 200, 4000),  # the listing walked in one chunk
+        (True, 3, 4000),  # in growing chunks
+        (True, 3, 0),  # the walk gives up after its first chunk and collects instead
+    ],
+)
+def test_common_word_plans_give_the_same_results(world, monkeypatch, common, chunk, budget):
+    """A common word walks the listing and probes the matches; a rare one collects them from
+    the index; whichever plan runs, the results are the same."""
     import datetime as dt
 
     from kisha.search.backend import KishaSearchQueryCompiler
     from kisha.search.selectors import article_search, search_page
     from tests.search.conftest import JST, publish
 
+    # SQLite decides by the capped count, PostgreSQL by the number of matching keys.
     monkeypatch.setattr(KishaSearchQueryCompiler, "COMMON", 1 if common else 10**9)
+    monkeypatch.setattr(KishaSearchQueryCompiler, "KEYS_CAP", 0 if common else 10**9)
+    monkeypatch.setattr(KishaSearchQueryCompiler, "WALK_CHUNK", chunk)
+    monkeypatch.setattr(KishaSearchQueryCompiler, "WALK_BUDGET", budget)
     pages = []
     for n in range(30):
         title = f"台風{n}号が北上" if n % 3 == 0 else f"各地の天気 {n}"
