@@ -372,13 +372,13 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
         about 1,000 matches for any word missing from its statistics and then either walks all
         100,000 articles for a word found in 20, or collects 30,000 matches of a common word
         and sorts them, so the work is split where the real number is known: the matching keys
-        are fetched (up to ``KEYS_CAP``) and the listing is asked for exactly those; past the
-        cap the word is common here and the listing is walked instead (``_walk``).
+        are fetched (up to ``KEYS_CAP``) and the listing is asked for exactly those. When the
+        capped count showed a common word, each tier walks the listing first (``_walk``), which
+        gives up after one chunk when the tier's matches are too sparse for it.
         """
         vendor = self._vendor()
         if not vendor.walks_in_sql:
-            if self.common and columns == self._columns():
-                # The capped count already showed the word common: walk without collecting.
+            if self.common:
                 pks = self._walk(columns, previous, wanted)
                 if pks is not None:
                     return pks, None
@@ -391,9 +391,10 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
                 if previous is not None and previous_keys is None:
                     queryset = queryset.exclude(self._condition(self.queryset, previous))
                 return self._first(queryset, wanted), set(keys)
-            pks = self._walk(columns, previous, wanted)
-            if pks is not None:
-                return pks, None
+            if not self.common:
+                pks = self._walk(columns, previous, wanted)
+                if pks is not None:
+                    return pks, None
         queryset = self.matching(columns=columns)
         if previous is not None:
             queryset = queryset.exclude(self._condition(self.queryset, previous))
