@@ -153,3 +153,19 @@ def test_common_word_plans_give_the_same_results(world, monkeypatch, common, chu
         else:
             # page 1: the 10 headline matches, then the 10 newest lead matches; page 2: the rest
             assert titles == [f"各地の天気 {n}" for n in range(29, 0, -1) if n % 3][10:]
+
+
+def test_capped_count_when_the_listing_filters_most_matches(world, business):
+    """The capped count reads a batch of matching keys first (SQLite); when the listing's own
+    filter leaves too few of a full batch it must fall back, never undercount."""
+    # The world stories come last, so the first keys of the index are all business ones.
+    for n in range(6):
+        ArticlePageFactory(parent=business if n < 4 else world, title=f"台風{n}号", slug=f"t{n}")
+    everywhere = ArticlePage.objects.live().search("台風")
+    in_world = ArticlePage.objects.live().descendant_of(world).search("台風")
+    assert everywhere.count_at_most(3) == 3
+    assert everywhere.count_at_most(100) == 6
+    assert in_world.count_at_most(1) == 1
+    assert in_world.count_at_most(2) == 2  # the first 4 keys hold none in world: fall back
+    assert in_world.count_at_most(100) == 2
+    assert ArticlePage.objects.live().search("台風 -台風").count_at_most(10) == 0
