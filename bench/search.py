@@ -158,6 +158,8 @@ def _maintain() -> float:
             cursor.execute("ANALYZE")
         else:
             cursor.execute("VACUUM ANALYZE")  # autovacuum would, after a bulk load
+            # GIN indexes filled row by row are looser than rebuilt ones (docs/operations.md).
+            cursor.execute("REINDEX TABLE CONCURRENTLY search_searchdocument")
     return time.perf_counter() - started
 
 

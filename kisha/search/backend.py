@@ -439,6 +439,7 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
     # Walking the listing: the first chunk, and how many articles may be probed in all before
     # collecting the matches from the index is the better bet.
     WALK_CHUNK = 200
+    HEADLINE_CHUNKS = 5
     WALK_BUDGET = 4000
 
     def _walk(self, columns, seen: list, limit: int | None) -> list | None:
@@ -467,7 +468,10 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
         )
         skip = set(seen)
         found: list = []
-        walked, size = 0, max(self.WALK_CHUNK, limit)
+        # Headlines are short, so a word is much rarer in them than anywhere: a bigger first
+        # chunk usually fills the page in one go.
+        first = self.WALK_CHUNK if columns == TIERS[-1] else self.WALK_CHUNK * self.HEADLINE_CHUNKS
+        walked, size = 0, max(first, limit)
         while len(found) < limit:
             chunk_sql, chunk_params = (
                 listing[walked : walked + size].query.get_compiler(using=self.queryset.db).as_sql()
