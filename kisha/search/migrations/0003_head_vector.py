@@ -6,6 +6,8 @@ read and recheck the large body vectors of every article that contains it.
 
 from django.db import migrations
 
+from ._postgres import postgres_only
+
 TABLE = "search_searchdocument"
 UP = [
     f"ALTER TABLE {TABLE} ADD COLUMN head tsvector GENERATED ALWAYS AS ("
@@ -19,16 +21,7 @@ DOWN = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0002_fulltext")]
 
-    operations = [migrations.RunPython(_run(UP), _run(DOWN))]
+    operations = [migrations.RunPython(postgres_only(UP), postgres_only(DOWN))]

@@ -8,6 +8,8 @@ its own column answers from the index. The index text and vectors are moved out 
 
 from django.db import migrations
 
+from ._postgres import postgres_only
+
 TABLE = "search_searchdocument"
 UP = [
     f"ALTER TABLE {TABLE} ADD COLUMN title_vector tsvector GENERATED ALWAYS AS ("
@@ -26,16 +28,7 @@ DOWN = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_head_vector")]
 
-    operations = [migrations.RunPython(_run(UP), _run(DOWN))]
+    operations = [migrations.RunPython(postgres_only(UP), postgres_only(DOWN))]

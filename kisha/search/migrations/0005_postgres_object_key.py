@@ -11,6 +11,8 @@ Non-numeric object ids (a snippet keyed by a UUID) get NULL and are found throug
 
 from django.db import migrations
 
+from ._postgres import postgres_only
+
 TABLE = "search_searchdocument"
 UP = [
     f"ALTER TABLE {TABLE} ADD COLUMN object_key bigint GENERATED ALWAYS AS ("
@@ -23,16 +25,7 @@ DOWN = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0004_postgres_title_vector_and_storage")]
 
-    operations = [migrations.RunPython(_run(UP), _run(DOWN))]
+    operations = [migrations.RunPython(postgres_only(UP), postgres_only(DOWN))]
