@@ -334,7 +334,7 @@ class KishaSearchQueryCompiler(BaseSearchQueryCompiler):
         return queryset.order_by(*(self.queryset.query.order_by or ("-pk",)))
 
     def count_at_most(self, limit: int) -> int:
-        count = self._count_from_keys(limit) if self._vendor().walks_in_sql else None
+        count = self._count_from_keys(limit) if self._vendor().counts_from_keys else None
         if count is None:
             count = self.matching().order_by()[:limit].count()
         self.common = count >= self.COMMON

@@ -27,6 +27,9 @@ class SQLiteSearch:
     # To walk the listing, SQLite probes the matched set (+pk IN …) in the listing's own query:
     # a correlated FTS5 query per article would cost a MATCH each.
     walks_in_sql = True
+    # FTS5 hands over matching rowids one by one and stops at a LIMIT, so the capped count can
+    # read the first keys and count the listing's rows among them (backend._count_from_keys).
+    counts_from_keys = True
 
     def first_keys(self, sql: str) -> str:
         """``sql`` (a match_ids query) limited to its first %s rows: FTS5 stops there."""
@@ -68,6 +71,9 @@ class PostgresSearch:
     # fenced off in a CTE, and tests each (match_exists): in the WHERE clause a correlated EXISTS
     # is pulled up into a join by the planner, which then collects every match anyway.
     walks_in_sql = False
+    # The count's pk IN (SELECT object_key …) already stops at its LIMIT; fetching keys first
+    # would recheck phrase matches in body vectors for nothing (measured slower).
+    counts_from_keys = False
     _LABELS = {"title": "a", "lead": "b", "body": "c"}
 
     def _condition(self, columns: tuple[str, ...]) -> tuple[str, int]:
@@ -104,13 +110,13 @@ class PostgresSearch:
         a chunk of a few hundred articles, where a test per row (or a set of the tier's matches,
         if the planner prefers) beats collecting every match."""
         condition, binds = self._condition(columns)
-        placeholders, _ = _in(content_types)
+        placeholders, ct_params = _in(content_types)
         sql = (
             f"EXISTS (SELECT 1 FROM {DOCUMENTS} d "  # noqa: S608
             f"WHERE d.content_type_id IN ({placeholders}) "
             f"AND d.object_id = CAST({outer_key} AS text) AND {condition}"
         )
-        params: list = [*content_types, *[compiled.ts_required()] * binds]
+        params: list = [*ct_params, *[compiled.ts_required()] * binds]
         excluded = compiled.ts_excluded()
         if excluded:
             sql += " AND NOT (d.vector @@ to_tsquery('simple', %s))"
