@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Quiet Wagtail's INFO logging and run tasks in-process during tests.
-TEST_ENV := LOG_LEVEL=WARNING KISHA_TASKS=immediate KISHA_SERVE_MEDIA=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
+TEST_ENV := KISHA_CACHE_DIR=$$(mktemp -d -t kisha-test-cache.XXXXXX) LOG_LEVEL=WARNING KISHA_TASKS=immediate KISHA_SERVE_MEDIA=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 .PHONY: demo test lint test-sqlite test-postgres system venv bench services-stop clean
 

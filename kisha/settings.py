@@ -1,7 +1,7 @@
 """One settings module for every environment, switched by environment variables.
 
-With nothing set, Kisha runs the embedded default: SQLite in WAL mode, a local-memory cache and
-database-backed counters, so `make demo` needs no server. Production sets DATABASE_URL, REDIS_URL,
+With nothing set, Kisha runs the embedded default: SQLite in WAL mode, a cache on local disk
+that every worker shares and database-backed counters, so `make demo` needs no server. Production sets DATABASE_URL, REDIS_URL,
 SECRET_KEY and friends; nothing else differs (see docs/operations.md for the full table).
 """
 
@@ -131,6 +131,11 @@ TEMPLATES = [
     },
 ]
 
+
+def _sqlite_test_path() -> str:
+    return str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
+
+
 # --- Database -------------------------------------------------------------------------------
 # SQLite (WAL, immediate transactions so writers queue instead of failing) unless DATABASE_URL.
 DATABASE_URL = config("DATABASE_URL")
@@ -157,30 +162,45 @@ else:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
-            "TEST": {"NAME": config("SQLITE_TEST_PATH") or None},
+            # The test database is a file, not memory, so the tests can start real gunicorn
+            # workers, task workers and schedulers against it.
+            "TEST": {"NAME": config("SQLITE_TEST_PATH") or _sqlite_test_path()},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
+# One cache that every process sees (DESIGN §4, rule 6), and whose failure is a miss, never an
+# error. With REDIS_URL: django-redis with errors ignored behind a circuit breaker
+# (kisha.core.cache). Without: diskcache on local disk, shared by every worker of the machine
+# (a local-memory cache would give each worker its own answers).
 REDIS_URL = config("REDIS_URL")
+CACHE_KEY_PREFIX = config("CACHE_KEY_PREFIX", "kisha")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kisha.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": config("CACHE_KEY_PREFIX", "kisha"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": float(config("KISHA_CACHE_TIMEOUT", "0.25")),
+                "SOCKET_TIMEOUT": float(config("KISHA_CACHE_TIMEOUT", "0.25")),
+                "BREAKER_SECONDS": float(config("KISHA_CACHE_BREAKER_SECONDS", "2")),
+            },
         }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "kisha",
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": config("KISHA_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            # Shards let workers write at once; a shard busy past DATABASE_TIMEOUT is a miss.
+            "SHARDS": 8,
+            "DATABASE_TIMEOUT": 0.05,
+            "OPTIONS": {"size_limit": int(config("KISHA_CACHE_SIZE_MB", "512")) * 2**20},
         }
     }
 

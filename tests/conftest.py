@@ -4,6 +4,7 @@ import pytest
 
 from django.core.cache import cache
 
+from kisha.core.memo import memos_forget
 from kisha.news.factories import (
     ArticlePageFactory,
     AuthorFactory,
@@ -12,17 +13,16 @@ from kisha.news.factories import (
     TopicIndexPageFactory,
     TopicPageFactory,
 )
-from kisha.news.selectors import news_clear_cache
 from kisha.news.services import site_ensure_home
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
-    news_clear_cache()
+    memos_forget()
     yield
     cache.clear()
-    news_clear_cache()
+    memos_forget()
 
 
 @pytest.fixture(autouse=True)

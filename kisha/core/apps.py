@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "kisha.core"
     label = "core"
     verbose_name = "基本"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (the shared content generation follows every change)

@@ -109,3 +109,18 @@ class BasePage(Page):
 
     def get_meta_description(self) -> str:
         return self.search_description or self.listing_summary or self.social_text
+
+
+class Generation(models.Model):
+    """A shared generation number (kisha.core.memo): rewritten in the same transaction as any
+    change that per-process memos depend on, read once per request by every process."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "世代番号"
+        verbose_name_plural = "世代番号"
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

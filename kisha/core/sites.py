@@ -1,40 +1,31 @@
-"""Which Wagtail Site answers a request, remembered per process.
+"""Which Wagtail Site answers a request, remembered per process behind the content generation.
 
 Wagtail looks the site up in the database on every request (one query with an annotation,
-about a fifth of an uncached article's time). Sites change a few times in a site's life, so each
-process keeps the answer per host and port for SITE_SECONDS, and forgets it at once when a Site
-is saved or deleted in this process (other processes within SITE_SECONDS).
+about a fifth of an uncached article's time). Each process keeps the answer per host and port
+until the shared content generation changes (any Site saved or deleted on any server rewrites
+it, kisha.core.signals), so every worker follows a changed site from its next request on.
 """
 
 from __future__ import annotations
 
-import time
-
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http.request import split_domain_port
 
 from wagtail.models import Site
 
-SITE_SECONDS = 30.0
-_sites: dict[tuple[str, str], tuple[float, Site | None]] = {}
+from .memo import Memo
+
+MAX_HOSTS = 64
+_sites: Memo[dict[tuple[str, str], Site | None]] = Memo("sites", dict)
 
 
 def site_for_request(request) -> Site | None:
     key = (split_domain_port(request._get_raw_host())[0], request.get_port())
-    now = time.monotonic()
-    hit = _sites.get(key)
-    if hit is not None and now - hit[0] < SITE_SECONDS:
-        return hit[1]
-    site = Site._find_for_request(request)
-    _sites[key] = (now, site)
-    return site
-
-
-@receiver(post_save, sender=Site)
-@receiver(post_delete, sender=Site)
-def sites_forget(**kwargs) -> None:
-    _sites.clear()
+    sites = _sites.get()
+    if key not in sites:
+        if len(sites) >= MAX_HOSTS:  # only allowed hosts get here, but ALLOWED_HOSTS may be "*"
+            sites.clear()
+        sites[key] = Site._find_for_request(request)
+    return sites[key]
 
 
 class SiteMiddleware:

@@ -3,14 +3,13 @@ queries whatever its length (tests/news/test_selectors.py counts them)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 
 from wagtail.models import PageViewRestriction
 
+from kisha.core.memo import Memo
 from kisha.core.models import KishaImage
 
 from .models import ArticlePage, Author, AuthorIndexPage, HomePage, SectionPage, TopicPage
@@ -19,11 +18,6 @@ from .models import ArticlePage, Author, AuthorIndexPage, HomePage, SectionPage,
 # listing never queries once per card for its thumbnail.
 CARD_RENDITIONS = ("fill-320x180-c100|format-webp", "fill-640x360-c100|format-webp")
 HERO_RENDITIONS = ("width-800|format-webp", "width-1200|format-webp", "width-1200|format-jpeg")
-NAV_CACHE_KEY = "kisha:news:sections:v1"
-TOPICS_CACHE_KEY = "kisha:news:topics:v1"
-RESTRICTED_CACHE_KEY = "kisha:news:restricted-paths:v1"
-AUTHOR_INDEX_CACHE_KEY = "kisha:news:author-index-url:v1"
-NAV_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -36,37 +30,22 @@ class SectionInfo:
     path: str
 
 
-# A process keeps its copy of each small lookup this long before asking the shared cache again:
-# a page with 25 cards asks for them 50 times, and every shared-cache read unpickles. Another
-# process sees a change within this many seconds; this process at once (news_clear_cache).
-LOCAL_SECONDS = 2.0
-_local: dict[str, tuple[float, object]] = {}
-
-
-def _lookup(key: str, build):
-    now = time.monotonic()
-    hit = _local.get(key)
-    if hit is not None and now - hit[0] < LOCAL_SECONDS:
-        return hit[1]
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, NAV_CACHE_SECONDS)
-    _local[key] = (now, value)
-    return value
+# Small lookups every card and page needs, kept per process behind the shared content
+# generation (kisha.core.memo): rebuilt on the first request after any change, on every worker.
+_sections = Memo(
+    "sections",
+    lambda: [
+        SectionInfo(
+            id=s.id, slug=s.slug, title=s.title, label=s.label, url=s.url or "", path=s.path
+        )
+        for s in SectionPage.objects.live().public().order_by("path")
+    ],
+)
 
 
 def sections() -> list[SectionInfo]:
-    """Live sections in tree order, cached: the header nav and every card's section label."""
-    return _lookup(
-        NAV_CACHE_KEY,
-        lambda: [
-            SectionInfo(
-                id=s.id, slug=s.slug, title=s.title, label=s.label, url=s.url or "", path=s.path
-            )
-            for s in SectionPage.objects.live().public().order_by("path")
-        ],
-    )
+    """Live sections in tree order: the header nav and every card's section label."""
+    return _sections.get()
 
 
 @dataclass(frozen=True)
@@ -76,15 +55,18 @@ class TopicInfo:
     url: str
 
 
+_topics = Memo(
+    "topics",
+    lambda: {
+        t.id: TopicInfo(id=t.id, title=t.title, url=t.url or "")
+        for t in TopicPage.objects.live().public().order_by("path")
+    },
+)
+
+
 def topics() -> dict[int, TopicInfo]:
-    """Live topics by id, cached: every card's topic label without a join or a query."""
-    return _lookup(
-        TOPICS_CACHE_KEY,
-        lambda: {
-            t.id: TopicInfo(id=t.id, title=t.title, url=t.url or "")
-            for t in TopicPage.objects.live().public().order_by("path")
-        },
-    )
+    """Live topics by id: every card's topic label without a join or a query."""
+    return _topics.get()
 
 
 def topic_for(page) -> TopicInfo | None:
@@ -92,23 +74,19 @@ def topic_for(page) -> TopicInfo | None:
     return topics().get(topic_id) if topic_id else None
 
 
+_restricted = Memo(
+    "restricted-paths",
+    lambda: tuple(
+        PageViewRestriction.objects.values_list("page__path", flat=True).order_by("page__path")
+    ),
+)
+
+
 def restricted_paths() -> tuple[str, ...]:
-    """Tree paths under a view restriction, cached. Wagtail's `.public()` asks the database on
-    every listing; restrictions change rarely, so one cached tuple serves every listing."""
-    return _lookup(
-        RESTRICTED_CACHE_KEY,
-        lambda: tuple(
-            PageViewRestriction.objects.values_list("page__path", flat=True).order_by("page__path")
-        ),
-    )
-
-
-def news_clear_cache() -> None:
-    """Forget the cached sections, topics, restrictions and author index (tree or rules changed)."""
-    _local.clear()
-    cache.delete_many(
-        [NAV_CACHE_KEY, TOPICS_CACHE_KEY, RESTRICTED_CACHE_KEY, AUTHOR_INDEX_CACHE_KEY]
-    )
+    """Tree paths under a view restriction. Wagtail's `.public()` asks the database on every
+    listing; one memo serves every listing, and a new restriction holds on every worker from
+    the commit that made it (the generation changes in the same transaction)."""
+    return _restricted.get()
 
 
 def section_for(page) -> SectionInfo | None:
@@ -186,14 +164,17 @@ def author_index() -> AuthorIndexPage | None:
     return AuthorIndexPage.objects.live().first()
 
 
+def _author_index_url() -> str:
+    index_page = author_index()
+    return (index_page.url or "") if index_page else ""
+
+
+_author_index = Memo("author-index-url", _author_index_url)
+
+
 def author_index_url() -> str:
-    """The 執筆者 index's URL, cached: every byline link needs it."""
-
-    def build() -> str:
-        index_page = author_index()
-        return (index_page.url or "") if index_page else ""
-
-    return _lookup(AUTHOR_INDEX_CACHE_KEY, build)
+    """The 執筆者 index's URL: every byline link needs it."""
+    return _author_index.get()
 
 
 def home_listing(*, home: HomePage) -> dict:

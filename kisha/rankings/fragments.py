@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from kisha.core.memo import generation_key
 from kisha.core.text import truncate_width
 
 from .conf import conf
@@ -17,7 +18,6 @@ from .services import FRAGMENT_CACHE_KEYS
 from .windows import WINDOWS
 
 logger = logging.getLogger("kisha.rankings")
-FRAGMENT_KEY = FRAGMENT_CACHE_KEYS[0]
 # Ranks up to this one show the whole short headline; later ranks are cut to a fixed width.
 FULL_RANKS = 5
 
@@ -49,14 +49,15 @@ def rankings_block_context() -> dict:
 
 def rankings_block_html() -> str:
     """The block's HTML, cached for KISHA_RANKINGS_FRAGMENT_SECONDS; empty when nothing ranks."""
+    key = generation_key(FRAGMENT_CACHE_KEYS[0])
     try:
-        html = cache.get(FRAGMENT_KEY)
+        html = cache.get(key)
     except Exception:
         html = None
     if html is None:
         html = render_to_string("rankings/block.html", rankings_block_context())
         try:
-            cache.set(FRAGMENT_KEY, html, int(conf("KISHA_RANKINGS_FRAGMENT_SECONDS")))
+            cache.set(key, html, int(conf("KISHA_RANKINGS_FRAGMENT_SECONDS")))
         except Exception:
             logger.warning("rankings: could not cache the fragment")
     return html

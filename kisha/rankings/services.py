@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from kisha.core.memo import generation_key
 from kisha.core.text import to_jst
 
 from .backends import get_backend
@@ -185,7 +186,7 @@ def rankings_refresh(*, now: dt.datetime | None = None) -> dict[str, list[list[i
 
 def rankings_clear_cache() -> None:
     try:
-        cache.delete_many(list(FRAGMENT_CACHE_KEYS))
+        cache.delete_many([generation_key(key) for key in FRAGMENT_CACHE_KEYS])
     except Exception:
         logger.warning("rankings: could not clear the cached fragment")
 

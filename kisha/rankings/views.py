@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
+from kisha.core.memo import generation_key
 from kisha.core.text import jst_iso
 
 from .beacon import MAX_BODY, beacon_handle, content_length
@@ -78,10 +79,11 @@ def rankings_json(request: HttpRequest) -> HttpResponse:
     window = request.GET.get("window", "24h")
     if window not in WINDOWS:
         return JsonResponse({"error": "window must be one of: " + ", ".join(WINDOWS)}, status=400)
-    payload = cache.get(JSON_KEY)
+    key = generation_key(JSON_KEY)
+    payload = cache.get(key)
     if payload is None:
         payload = rankings_payload()
-        cache.set(JSON_KEY, payload, int(conf("KISHA_RANKINGS_FRAGMENT_SECONDS")))
+        cache.set(key, payload, int(conf("KISHA_RANKINGS_FRAGMENT_SECONDS")))
     data = payload["windows"][window]
     response = JsonResponse(
         {

@@ -20,11 +20,10 @@ BROWSER_UA = (
 
 @pytest.fixture(autouse=True)
 def _fresh_state(settings):
-    """Each test starts with no remembered live set, no process counters and no counter; any
+    """Each test starts with no last-known live set, no process counters and no counter; any
     counter built from settings flushes only when a test (or the fold) says so."""
     settings.KISHA_RANKINGS_FLUSH_THREAD = False
-    live._state.update(ids=frozenset(), loaded=0.0, checked=0.0, generation=None)
-    live._state["cache_down_until"] = 0.0
+    live._last["ids"] = frozenset()
     metrics._counts.clear()
     backends._backend = None
     yield

@@ -152,15 +152,18 @@ def test_the_database_buffer_keeps_views_when_a_flush_fails(db_counter, articles
     assert db_counter.buffered() == 0
 
 
-def test_the_database_buffer_forgets_old_readers_first(articles):
-    from kisha.rankings.backends.database import DatabaseCounter
+def test_the_fallback_limits_forget_old_readers_first(articles):
+    """While the shared cache is down the limits live in the process, bounded in memory."""
+    from kisha.rankings.backends.base import Outcome
+    from kisha.rankings.limits import LocalLimits
 
-    counter = DatabaseCounter(flush_thread=False, max_tracked=3)
+    limits = LocalLimits(dedupe_seconds=1800, rate_limit=30, rate_window=3600, max_tracked=3)
     readers = [uuid.uuid4().hex for _ in range(4)]
     for reader in readers:
-        counter.record(page_id=articles[0].id, reader=reader, address="a", now=NOW)
-    assert len(counter._seen) == 3
-    assert (articles[0].id, readers[0]) not in counter._seen
+        outcome = limits.check(page_id=articles[0].id, reader=reader, address="a", slot=1)
+        assert outcome is Outcome.COUNTED
+    assert len(limits._seen) == 3
+    assert (articles[0].id, readers[0]) not in limits._seen
 
 
 def test_prune_deletes_only_old_rows(db, articles):

@@ -1,10 +1,9 @@
 """The embedded default: count in this process's memory, write the counts to the database in
 batches every few seconds.
 
-Duplicate readers and the per-address rate limit are tracked in this process too. With several
-worker processes a reader whose reloads land on different workers can count once per worker
-per dedupe period; Redis (shared by all workers) has no such gap. A hard crash of a process loses
-at most the views it counted since its last flush (KISHA_RANKINGS_FLUSH_SECONDS).
+Duplicate readers and the per-address rate limit live in the shared cache (limits.py), so every
+worker and server applies them together. A hard crash of a process loses at most the views it
+counted since its last flush (KISHA_RANKINGS_FLUSH_SECONDS).
 """
 
 from __future__ import annotations
@@ -14,19 +13,15 @@ import datetime as dt
 import logging
 import os
 import threading
-import time
 import uuid
-from collections import OrderedDict
 
 from ..conf import conf
+from ..limits import MAX_TRACKED, SharedLimits
 from ..metrics import metrics_flush, metrics_incr
 from .base import BaseCounter, Batch, Outcome, jst_hour
 
 logger = logging.getLogger("kisha.rankings")
 
-# Readers and addresses remembered per process; past this the oldest are forgotten first
-# (so memory stays bounded under a flood of fresh reader ids).
-MAX_TRACKED = 500_000
 # Batches handed to one fold; the rest wait for the next one.
 MAX_BATCHES = 500
 
@@ -67,39 +62,28 @@ class DatabaseCounter(BaseCounter):
     def _reset_state(self) -> None:
         self._pid = os.getpid()
         self._counts: dict[tuple[int, dt.datetime], int] = {}
-        # (page, reader) -> monotonic expiry; insertion order is expiry order, so expired
-        # entries are always at the front.
-        self._seen: OrderedDict[tuple[int, str], float] = OrderedDict()
-        self._rates: dict[tuple[str, int], int] = {}
-        self._rate_slot = -1
+        self.limits = SharedLimits(
+            dedupe_seconds=self.dedupe_seconds,
+            rate_limit=self.rate_limit,
+            rate_window=self.rate_window,
+            max_tracked=self.max_tracked,
+        )
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
 
     def record(self, *, page_id: int, reader: str, address: str, now: dt.datetime) -> Outcome:
         self.start()
-        hour = jst_hour(now)
+        outcome = self.limits.check(
+            page_id=page_id,
+            reader=reader,
+            address=address,
+            slot=int(now.timestamp() // self.rate_window),
+        )
+        if outcome is not Outcome.COUNTED:
+            return outcome
+        key = (page_id, jst_hour(now))
         with self._lock:
-            clock = time.monotonic()
-            seen = self._seen
-            while seen:
-                first_key, expiry = next(iter(seen.items()))
-                if expiry > clock and len(seen) < self.max_tracked:
-                    break
-                seen.popitem(last=False)
-            key = (page_id, reader)
-            if key in seen:
-                return Outcome.DUPLICATE
-            seen[key] = clock + self.dedupe_seconds
-            slot = int(now.timestamp() // self.rate_window)
-            if slot != self._rate_slot:
-                self._rates.clear()
-                self._rate_slot = slot
-            rate_key = (address, page_id)
-            used = self._rates.get(rate_key, 0)
-            if used >= self.rate_limit or (used == 0 and len(self._rates) >= self.max_tracked):
-                return Outcome.RATE_LIMITED
-            self._rates[rate_key] = used + 1
-            self._counts[(page_id, hour)] = self._counts.get((page_id, hour), 0) + 1
+            self._counts[key] = self._counts.get(key, 0) + 1
         return Outcome.COUNTED
 
     def buffered(self) -> int:

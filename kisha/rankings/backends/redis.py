@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-import time
 import uuid
 
 import redis as redis_lib
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+
+from kisha.core.breaker import CircuitBreaker
 
 from ..conf import conf
 from ..metrics import metrics_incr
@@ -68,52 +68,6 @@ return claimed
 """
 
 
-class CircuitBreaker:
-    """Closed: use Redis. After a failure, open for `cooldown` seconds (beacons skip Redis and
-    cost microseconds); then one caller at a time tries Redis again."""
-
-    def __init__(self, cooldown: float) -> None:
-        self.cooldown = cooldown
-        self._lock = threading.Lock()
-        self._open_until = 0.0
-        self._open = False
-
-    @property
-    def is_open(self) -> bool:
-        return self._open
-
-    def allow(self) -> bool:
-        if not self._open:
-            return True
-        now = time.monotonic()
-        with self._lock:
-            if now < self._open_until:
-                return False
-            # Half-open: this caller tries; the others keep skipping until it reports back.
-            self._open_until = now + self.cooldown
-            return True
-
-    def failure(self, exc: Exception) -> None:
-        with self._lock:
-            was_open = self._open
-            self._open = True
-            self._open_until = time.monotonic() + self.cooldown
-        if not was_open:
-            logger.warning(
-                "rankings: Redis unavailable (%s: %s); counting in the process buffer for %gs",
-                type(exc).__name__,
-                exc,
-                self.cooldown,
-            )
-
-    def success(self) -> None:
-        if self._open:
-            with self._lock:
-                was_open, self._open = self._open, False
-            if was_open:
-                logger.warning("rankings: Redis is back; counting in Redis again")
-
-
 class RedisCounter(BaseCounter):
     name = "redis"
 
@@ -145,7 +99,7 @@ class RedisCounter(BaseCounter):
         )
         self._record = self.client.register_script(RECORD)
         self._claim = self.client.register_script(CLAIM)
-        self.breaker = CircuitBreaker(breaker_seconds)
+        self.breaker = CircuitBreaker(breaker_seconds, name="rankings: Redis", log=logger)
         self.fallback = fallback or DatabaseCounter(
             dedupe_seconds=dedupe_seconds, rate_limit=rate_limit, rate_window=rate_window
         )
