@@ -83,8 +83,15 @@ def article(world, topic, image, author):
     return page
 
 
+pytest_plugins = ["tests.processes"]
+
+
 def pytest_sessionfinish(session, exitstatus):
     import sys
+
+    from tests.processes import static_cleanup
+
+    static_cleanup()
 
     browser_fixtures = sys.modules.get("tests.browser.conftest")
     if browser_fixtures is not None:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import wagtail_initial_data_restore
+
 CHROMIUM = os.environ.get("KISHA_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -12,22 +14,8 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(autouse=True)
-def wagtail_initial_data(transactional_db, settings):
-    """Put back what Wagtail's data migrations made and a transactional test's flush removed:
-    the locale, the root collection and the root page."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from wagtail.models import Collection, Locale, Page
-
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    if Page.get_first_root_node() is None:
-        Page.add_root(
-            instance=Page(
-                title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)
-            )
-        )
+def wagtail_initial_data(transactional_db):
+    wagtail_initial_data_restore()
 
 
 _shared: dict = {}
