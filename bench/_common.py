@@ -173,8 +173,12 @@ def sequential_latency(port: int, path: str, *, requests: int) -> dict[str, floa
     }
 
 
-def wrk(port: int, path: str, *, seconds: int, connections: int = 8) -> dict[str, float]:
-    """Requests per second and latency percentiles from wrk, when it is installed."""
+def wrk(
+    port: int, path: str, *, seconds: int, connections: int = 8, timeout: int = 10
+) -> dict[str, float]:
+    """Requests per second, latency percentiles and failures from wrk, when it is installed:
+    `non2xx` counts answers outside 2xx/3xx, `socket_errors` connects, reads, writes and
+    timeouts (wrk's own `timeout` seconds)."""
     binary = shutil.which("wrk")
     if not binary:
         return {}
@@ -184,6 +188,7 @@ def wrk(port: int, path: str, *, seconds: int, connections: int = 8) -> dict[str
             "-t2",
             f"-c{connections}",
             f"-d{seconds}s",
+            f"--timeout={timeout}s",
             "--latency",
             f"http://127.0.0.1:{port}{path}",
         ],
@@ -191,14 +196,20 @@ def wrk(port: int, path: str, *, seconds: int, connections: int = 8) -> dict[str
         text=True,
         check=True,
     ).stdout
-    result: dict[str, float] = {}
+    result: dict[str, float] = {"non2xx": 0, "socket_errors": 0}
     for line in out.splitlines():
         parts = line.split()
         if line.startswith("Requests/sec:"):
             result["rps"] = float(parts[1])
-        elif len(parts) == 2 and parts[0] in ("50%", "99%"):
+        elif len(parts) == 2 and parts[0] in ("50%", "75%", "90%", "99%"):
             result[f"p{parts[0][:-1]}"] = _ms(parts[1])
-        elif "Non-2xx" in line or "Socket errors" in line:
+        elif "requests in" in line:
+            result["requests"] = int(parts[0])
+        elif "Non-2xx" in line:
+            result["non2xx"] = int(parts[-1])
+            result["errors"] = line.strip()
+        elif "Socket errors" in line:
+            result["socket_errors"] = sum(int(n.strip(",")) for n in parts[3::2])
             result["errors"] = line.strip()
     return result
 

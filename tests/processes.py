@@ -50,12 +50,14 @@ def wait_for_port(port: int, *, timeout: float = 30.0, process=None) -> None:
 
 
 class OwnRedis:
-    """A redis-server on a free port that only this test uses (never the shared one), with an
-    append-only file so a restart keeps what it had acknowledged."""
+    """A redis-server on a free port that only this test uses (never the shared one). With
+    `persistent` it keeps an append-only file synced on every write, so a restart keeps what it
+    had acknowledged; without, a restart starts empty (a hard crash of a cache-only Redis)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, persistent: bool = True) -> None:
         self.port = free_port()
         self.directory = directory
+        self.persistent = persistent
         self.process: subprocess.Popen | None = None
 
     @property
@@ -74,7 +76,7 @@ class OwnRedis:
                 "--save",
                 "",
                 "--appendonly",
-                "yes",
+                "yes" if self.persistent else "no",
                 "--appendfsync",
                 "always",
                 "--dir",

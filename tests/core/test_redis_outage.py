@@ -80,9 +80,7 @@ def test_a_killed_redis_costs_speed_not_pages_or_views(app_server, own_redis, ar
     # workers' buffers, now in the database. Nothing is lost or counted twice.
     client = redis.Redis.from_url(own_redis.url)
     in_redis = sum(
-        int(v)
-        for key in client.scan_iter("kisha:rankings:h:*")
-        for v in client.hvals(key)
+        int(v) for key in client.scan_iter("kisha:rankings:h:*") for v in client.hvals(key)
     )
     client.close()
     in_database = sum(PendingViews.objects.values_list("views", flat=True))
