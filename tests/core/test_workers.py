@@ -178,3 +178,27 @@ def test_the_beacon_limits_are_shared_by_the_workers(app_server, article):
     both_answered(server, since)
     server.stop()  # a graceful stop writes every worker's buffer
     assert counted_in_database() == 30
+
+
+def test_an_edited_headline_in_the_rankings_on_every_worker_at_once(app_server, article):
+    """Was: the rankings fragment alternated old and new for 23 s after an edit, and
+    /api/rankings/ stayed stale for 24 s."""
+    from django.utils import timezone
+
+    from kisha.rankings.models import Ranking
+
+    for window in ("24h", "week", "month"):
+        Ranking.objects.create(
+            window=window, entries=[[article.id, 50]], computed_at=timezone.now()
+        )
+    server = app_server()
+    paths = ["/fragments/rankings/", "/api/rankings/"]
+    assert all("米朝、非核化で合意できず" in r.text for r in server.get_many(paths * 8))
+
+    article.short_headline = "米朝協議、来月に再開へ"
+    article.save_revision().publish()
+    since = server.mark()
+    for response in server.get_many(paths * 10):
+        assert "米朝協議、来月に再開へ" in response.text, response.url
+        assert "米朝、非核化で合意できず" not in response.text
+    both_answered(server, since)
