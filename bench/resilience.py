@@ -114,8 +114,8 @@ def main() -> None:
     events: list[str] = []
     try:
         with gunicorn(env, workers=2, threads=4) as port:
-            for _ in range(20):
-                assert get(port, url)[0] == 200
+            for _ in range(20):  # the first builds the photo's renditions
+                assert get(port, url, timeout=120)[0] == 200
             rows.append(
                 ("Redis up", wrk(port, url, seconds=args.seconds, connections=args.connections))
             )

@@ -305,4 +305,13 @@ KISHA_LISTING_PAGE_SIZE = 20
 KISHA_RANKINGS_PROXY_COUNT = int(config("KISHA_RANKINGS_PROXY_COUNT", "0"))
 # Extra or overridden periodic jobs for `manage.py kisha_scheduler` (dotted task path ->
 # interval in seconds, 0 to turn one off). Apps declare their own on their AppConfig.
+# From the environment as "dotted.path=seconds,dotted.path=seconds".
 KISHA_PERIODIC_TASKS: dict[str, int] = {}
+for _item in config_list("KISHA_PERIODIC_TASKS"):
+    _path, _, _seconds = _item.partition("=")
+    try:
+        KISHA_PERIODIC_TASKS[_path.strip()] = int(_seconds)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"KISHA_PERIODIC_TASKS: {_item!r} is not 'dotted.task.path=seconds'"
+        ) from _exc

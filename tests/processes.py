@@ -305,3 +305,56 @@ def wagtail_initial_data_restore() -> None:
                 title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)
             )
         )
+
+
+@dataclass
+class ManagedProcess:
+    """A long-running `manage.py` command (kisha_scheduler, db_worker) as production runs it."""
+
+    args: list[str]
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen | None = None
+
+    def start(self) -> ManagedProcess:
+        self._log_file = self.log.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", *self.args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.process = None
+        if getattr(self, "_log_file", None):
+            self._log_file.close()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+@pytest.fixture
+def manage_process(transactional_db, tmp_path):
+    """Start `manage.py <args>` against this test's database and cache:
+    `manage_process("db_worker", KISHA_TASKS="database")`."""
+    started: list[ManagedProcess] = []
+
+    def start(*args: str, **extra: str) -> ManagedProcess:
+        log = tmp_path / f"{args[0]}-{len(started)}.log"
+        process = ManagedProcess(list(args), process_env(**extra), log)
+        started.append(process)
+        return process.start()
+
+    yield start
+    for process in started:
+        process.stop()

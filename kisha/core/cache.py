@@ -19,6 +19,41 @@ from django_redis.exceptions import ConnectionInterrupted
 
 from .breaker import CircuitBreaker
 
+# The client methods that talk to Redis; the others (make_key, encode, …) never fail on a
+# network error and must not close the breaker by succeeding.
+NETWORK_METHODS = frozenset(
+    {
+        "get",
+        "set",
+        "add",
+        "delete",
+        "delete_many",
+        "delete_pattern",
+        "get_many",
+        "set_many",
+        "incr",
+        "decr",
+        "incr_version",
+        "has_key",
+        "touch",
+        "ttl",
+        "pttl",
+        "expire",
+        "pexpire",
+        "expire_at",
+        "pexpire_at",
+        "persist",
+        "clear",
+        "keys",
+        "iter_keys",
+        "lock",
+        "close",
+    }
+)
+# One breaker per Redis location and process: Django builds a cache object per thread, and every
+# thread should skip Redis once one has found it down (and the log says so once).
+_breakers: dict[str, CircuitBreaker] = {}
+
 
 class _GuardedClient:
     """Stands between django-redis's cache methods and its client: skips Redis while the
@@ -31,7 +66,7 @@ class _GuardedClient:
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._client, name)
-        if not callable(attr):
+        if name not in NETWORK_METHODS:
             return attr
         breaker = self._breaker
 
@@ -51,12 +86,16 @@ class _GuardedClient:
 
 class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
-        options = params.setdefault("OPTIONS", {})
+        # Django hands every thread the same OPTIONS dict: change a copy.
+        options = dict(params.get("OPTIONS", {}))
+        params = {**params, "OPTIONS": options}
         options.setdefault("IGNORE_EXCEPTIONS", True)
         options.setdefault("LOG_IGNORED_EXCEPTIONS", False)  # the breaker logs once per outage
         cooldown = float(options.pop("BREAKER_SECONDS", 2.0))
         super().__init__(server, params)
-        self.breaker = CircuitBreaker(cooldown, name="Redis cache")
+        self.breaker = _breakers.setdefault(
+            str(server), CircuitBreaker(cooldown, name="Redis cache")
+        )
         self._guarded: _GuardedClient | None = None
 
     @property

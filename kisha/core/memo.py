@@ -129,3 +129,29 @@ def generation_key(base: str) -> str:
     """A shared-cache key that changes with the content generation: a cached fragment showing
     pages is never read after a change, even when deleting it failed (the cache was down)."""
     return f"{base}:g{generation()}"
+
+
+def _task_started(**kwargs) -> None:
+    # A task run in-process inside a request (the immediate back end) keeps the request's scope.
+    if getattr(_scope, "active", False):
+        _scope.nested = getattr(_scope, "nested", 0) + 1
+    else:
+        scope_open()
+
+
+def _task_finished(**kwargs) -> None:
+    if getattr(_scope, "nested", 0):
+        _scope.nested -= 1
+    else:
+        scope_close()
+
+
+def _connect_task_scope() -> None:
+    """A task run by the task worker is a unit of work like a request: one generation read."""
+    from django_tasks.signals import task_finished, task_started
+
+    task_started.connect(_task_started, dispatch_uid="kisha.core.memo.task-open")
+    task_finished.connect(_task_finished, dispatch_uid="kisha.core.memo.task-close")
+
+
+_connect_task_scope()

@@ -124,3 +124,22 @@ class Generation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class PeriodicRun(models.Model):
+    """One claimed run of a periodic job (kisha_scheduler): a job runs once per slot of its
+    interval however many schedulers are running, because only one can insert the row."""
+
+    task = models.CharField(max_length=200)
+    slot = models.BigIntegerField(help_text="The wall-clock time divided by the interval.")
+    enqueued_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "定期実行"
+        verbose_name_plural = "定期実行"
+        constraints = [
+            models.UniqueConstraint(fields=["task", "slot"], name="core_periodic_run_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.slot}"

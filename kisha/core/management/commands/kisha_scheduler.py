@@ -1,15 +1,22 @@
 """Enqueue periodic jobs on their intervals, forever.
 
 An app declares its jobs as `periodic_tasks = {"dotted.task.path": seconds}` on its AppConfig;
-settings.KISHA_PERIODIC_TASKS adds jobs or overrides intervals (0 turns a job off).
+settings.KISHA_PERIODIC_TASKS (or the environment variable of the same name) adds jobs or
+overrides intervals (0 turns a job off).
 
 django-tasks has no scheduler of its own, and the cron-style add-ons need a newer Python than
-Kisha supports, so this is the one small loop Kisha keeps. Run exactly one per site: it only
-enqueues; `db_worker` processes do the work (or they run in-process with the immediate backend).
+Kisha supports, so this is the one small loop Kisha keeps. It only enqueues; `db_worker`
+processes do the work (or they run in-process with the immediate backend). Each job runs once
+per slot of wall-clock time (the time divided by its interval): the scheduler claims the slot
+with a row of its own (`core.PeriodicRun`, unique per job and slot) in the same transaction as
+the enqueue, so a second scheduler started by mistake, or one per server, enqueues nothing
+twice. A scheduler that was down claims the current slot when it starts, so a missed schedule
+(a page that should have gone live meanwhile) fires on restart.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import time
@@ -17,9 +24,15 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import IntegrityError, close_old_connections, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from kisha.core.models import PeriodicRun
+
 logger = logging.getLogger("kisha.scheduler")
+# Claimed slots are kept this long: enough to see what ran, never a growing table.
+KEEP_RUNS = dt.timedelta(days=1)
 
 
 def periodic_tasks() -> dict[str, int]:
@@ -31,8 +44,24 @@ def periodic_tasks() -> dict[str, int]:
     return {path: seconds for path, seconds in intervals.items() if seconds and seconds > 0}
 
 
+def slot_claim(*, path: str, slot: int, job) -> bool:
+    """Enqueue `job` for `slot` unless another scheduler already did; True when this one did."""
+    try:
+        with transaction.atomic():
+            PeriodicRun.objects.create(task=path, slot=slot)
+            job.enqueue()
+    except IntegrityError:
+        return False
+    return True
+
+
+def runs_prune(*, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    return PeriodicRun.objects.filter(enqueued_at__lt=now - KEEP_RUNS).delete()[0]
+
+
 class Command(BaseCommand):
-    help = "Enqueue the periodic tasks in KISHA_PERIODIC_TASKS on their intervals."
+    help = "Enqueue the periodic tasks on their intervals, once per slot across all schedulers."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Enqueue every job once and exit.")
@@ -40,8 +69,9 @@ class Command(BaseCommand):
     def handle(self, *args, once: bool = False, **options):
         intervals = periodic_tasks()
         jobs = {path: import_string(path) for path in intervals}
-        next_run = dict.fromkeys(jobs, 0.0)
+        claimed = dict.fromkeys(jobs, -1)
         stopping = False
+        next_prune = 0.0
 
         def stop(signum, frame):
             nonlocal stopping
@@ -49,17 +79,33 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write(f"kisha_scheduler: {len(jobs)} periodic jobs")
+        self.stdout.write(f"kisha_scheduler: {len(jobs)} periodic jobs", ending="\n")
+        self.stdout.flush()
         while not stopping:
-            now = time.monotonic()
+            failed = False
+            now = time.time()
             for path, job in jobs.items():
-                if now < next_run[path]:
+                slot = int(now // intervals[path])
+                if slot <= claimed[path]:
                     continue
-                next_run[path] = now + intervals[path]
+                claimed[path] = slot
                 try:
-                    job.enqueue()
-                except Exception:  # one failing job must not stop the others
+                    slot_claim(path=path, slot=slot, job=job)
+                except Exception:  # one failing job (or a database restart) must not stop the rest
                     logger.exception("periodic job %s failed to enqueue", path)
+                    claimed[path] = slot - 1  # try this slot again on the next tick
+                    failed = True
+                    close_old_connections()
             if once:
                 return
-            time.sleep(max(0.2, min(next_run.values()) - time.monotonic()))
+            if time.monotonic() >= next_prune:
+                next_prune = time.monotonic() + 3600
+                try:
+                    runs_prune()
+                except Exception:
+                    logger.exception("could not prune old periodic runs")
+            close_old_connections()
+            upcoming = min(
+                ((claimed[path] + 1) * intervals[path] for path in jobs), default=now + 1
+            )
+            time.sleep(1.0 if failed else min(max(0.05, upcoming - time.time()), 1.0))
