@@ -17,7 +17,7 @@ from dataclasses import replace
 import pytest
 
 from kisha.search import tokenizer as tk
-from kisha.search.query import CompiledQuery, query_compile
+from kisha.search.query import CompiledQuery, TermPhrases, query_compile
 from kisha.search.tokenizer import (
     Query,
     QueryTerm,
@@ -87,11 +87,13 @@ def term_hits(article: str, q: str) -> tuple[bool, bool]:
     """For a one-term query: (its bigram phrase finds the article, its Sudachi phrase does)."""
     compiled = query_compile(q)
     (term,) = compiled.required
-    sides = (replace(term, sudachi=()), replace(term, bigrams=()))
-    return tuple(  # type: ignore[return-value]
-        side.matchable and fts5_hits({1: article}, replace(compiled, required=(side,))) == [1]
-        for side in sides
-    )
+
+    def finds(side: TermPhrases) -> bool:
+        return side.matchable and fts5_hits({1: article}, replace(compiled, required=(side,))) == [
+            1
+        ]
+
+    return finds(replace(term, sudachi=())), finds(replace(term, bigrams=()))
 
 
 def only(q: str) -> QueryTerm:
