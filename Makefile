@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PYTEST_ARGS ?=
 # Quiet Wagtail's INFO logging and run tasks in-process during tests.
 TEST_ENV := KISHA_CACHE_DIR=$$(mktemp -d -t kisha-test-cache.XXXXXX) LOG_LEVEL=WARNING KISHA_TASKS=immediate KISHA_SERVE_MEDIA=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
@@ -37,17 +38,32 @@ lint: venv
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(PY) manage.py check --fail-level WARNING
 
-test: system venv lint test-sqlite test-postgres
+# Both databases run even when the first fails (a lint failure still stops first); the closing
+# summary names each result and its pytest line, and the exit status fails if either failed.
+# Each run's output is also kept in var/test-<db>.log.
+test: system venv lint
+	@set -o pipefail; mkdir -p var; \
+	  $(MAKE) --no-print-directory test-sqlite 2>&1 | tee var/test-sqlite.log; sqlite=$$?; \
+	  $(MAKE) --no-print-directory test-postgres 2>&1 | tee var/test-postgres.log; postgres=$$?; \
+	  echo; echo "== make test: summary =="; \
+	  for run in "SQLite sqlite $$sqlite" "PostgreSQL postgres $$postgres"; do \
+	    set -- $$run; \
+	    line=$$(grep -E '(passed|failed|errors?|skipped|no tests ran).* in [0-9.]+s' var/test-$$2.log | tail -n 1); \
+	    if [ "$$3" = 0 ]; then result=passed; else result="FAILED (exit $$3)"; fi; \
+	    printf '%-11s %s  %s\n' "$$1" "$$result" "$$line"; \
+	  done; \
+	  [ "$$sqlite" = 0 ] && [ "$$postgres" = 0 ]
 
+# PYTEST_ARGS narrows a run, e.g. `make test-sqlite PYTEST_ARGS=tests/wire`.
 test-sqlite: venv
 	mkdir -p var artifacts
 	eval "$$(scripts/test-services.sh)"; \
-	  $(TEST_ENV) $(PY) -m pytest -p no:logging
+	  $(TEST_ENV) $(PY) -m pytest -p no:logging $(PYTEST_ARGS)
 
 test-postgres: venv
 	mkdir -p var artifacts
 	eval "$$(scripts/test-services.sh)"; \
-	  $(TEST_ENV) DATABASE_URL=$$KISHA_TEST_DATABASE_URL $(PY) -m pytest -p no:logging
+	  $(TEST_ENV) DATABASE_URL=$$KISHA_TEST_DATABASE_URL $(PY) -m pytest -p no:logging $(PYTEST_ARGS)
 
 bench: venv
 	KISHA_BENCH=1 scripts/install-system-packages.sh

@@ -216,14 +216,36 @@ def test_restricted_article_is_not_served_to_anonymous_readers(client, world):
     assert "会員限定の記事" not in response.content.decode()
 
 
-def test_site_lookup_follows_a_changed_site(client, article):
+def test_site_lookup_follows_a_changed_site(client, settings, home, world, topic, article):
     from wagtail.models import Site
 
-    assert client.get(article.url).status_code == 200
-    site = Site.objects.get(is_default_site=True)
-    site.hostname = "news.example.jp"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "news.example.jp"]
+    # Asked once, the answer for news.example.jp (the default site: the home page) is remembered.
+    response = client.get("/", HTTP_HOST="news.example.jp")
+    assert response.context["page"].id == home.id
+
+    # A site of its own for that host, rooted at the world section: served at once.
+    site = Site.objects.create(hostname="news.example.jp", port=80, root_page=world)
+    response = client.get("/", HTTP_HOST="news.example.jp")
+    assert response.status_code == 200
+    assert response.context["page"].id == world.id
+    html = response.content.decode()
+    assert "ワールド" in html and "米朝首脳、非核化の行程で合意できず" in html
+    response = client.get("/us-dprk-talks/", HTTP_HOST="news.example.jp")
+    assert response.context["page"].id == article.id
+    assert "米国務省の高官は" in response.content.decode()  # the article's lead
+
+    # Edited to root at the topic page: the next request follows the edit.
+    site.root_page = topic
     site.save()
-    assert client.get(article.url, HTTP_HOST="testserver").status_code == 200  # the default site
+    response = client.get("/", HTTP_HOST="news.example.jp")
+    assert response.context["page"].id == topic.id
+    assert "米朝関係" in response.content.decode()
+
+    # Other hosts still get the default site and its home page.
+    response = client.get("/", HTTP_HOST="testserver")
+    assert response.context["page"].id == home.id
+    assert client.get(article.url, HTTP_HOST="testserver").context["page"].id == article.id
 
 
 def test_publishing_an_article_names_exactly_the_pages_that_show_it(article, home, world, topic):

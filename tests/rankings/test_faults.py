@@ -100,16 +100,36 @@ def own_redis(tmp_path):
     server.stop()
 
 
-@pytest.fixture
-def counter(own_redis):
+# A beacon waits at most this long for Redis before it counts in the process buffer.
+TIMEOUT = 0.1
+# Limits on wall-clock time are ten times what the behaviour needs, so a busy 2-core machine
+# cannot fail them; what the breaker does is asserted by counting Redis attempts instead.
+SLOWEST_BEACON = 10 * TIMEOUT
+
+
+def _counter(own_redis, *, breaker_seconds: float):
     counter = RedisCounter(
         url=own_redis.url,
         prefix="faults",
-        timeout=0.1,
-        breaker_seconds=0.3,
+        timeout=TIMEOUT,
+        breaker_seconds=breaker_seconds,
         fallback=DatabaseCounter(flush_thread=False),
     )
     backends._backend = counter
+    return counter
+
+
+@pytest.fixture
+def counter(own_redis):
+    counter = _counter(own_redis, breaker_seconds=0.3)
+    yield counter
+    counter.client.close()
+
+
+@pytest.fixture
+def counter_slow_to_retry(own_redis):
+    """A breaker that stays open for the whole test: after one failure, no beacon tries Redis."""
+    counter = _counter(own_redis, breaker_seconds=600)
     yield counter
     counter.client.close()
 
@@ -144,15 +164,18 @@ def test_redis_killed_mid_run(own_redis, counter, article, warnings_log):
 
     own_redis.kill()
     timings = []
+    began = time.perf_counter()
     for n in range(50):  # readers at many addresses, so the rate limit stays out of the way
         started = time.perf_counter()
         assert send(client, article.id, REMOTE_ADDR=f"198.51.100.{n}").status_code == 204
         timings.append(time.perf_counter() - started)
-    assert max(timings) < 0.2, max(timings)
-    assert sorted(timings)[25] < 0.02  # the median beacon does not wait for Redis at all
+    elapsed = time.perf_counter() - began
+    assert max(timings) < SLOWEST_BEACON, max(timings)
     assert counter.fallback.buffered() == 50
     assert metrics_snapshot()["redis_fallback"] == 50
-    assert metrics_snapshot()["redis_errors"] >= 1
+    # Only the first beacon, then one per breaker cooldown, tries Redis; the rest skip it.
+    tries = metrics_snapshot()["redis_errors"]
+    assert 1 <= tries <= 1 + elapsed / counter.breaker.cooldown, (tries, elapsed)
     assert any("Redis unavailable" in message for message in warnings_log)
 
     # the site still renders, and the fold folds what it can without raising
@@ -191,17 +214,27 @@ def test_redis_killed_between_writing_and_clearing_a_batch(own_redis, counter, a
     assert counter.client.scard("faults:batches") == 0
 
 
-def test_a_hung_redis_costs_one_timeout_not_one_per_beacon(own_redis, counter, article):
+def test_a_hung_redis_costs_one_timeout_not_one_per_beacon(
+    own_redis, counter_slow_to_retry, article
+):
+    counter = counter_slow_to_retry
     client = Client()
-    send(client, article.id)
+    assert send(client, article.id).status_code == 204
+    assert metrics_snapshot()["counted"] == 1 and "redis_errors" not in metrics_snapshot()
     os.kill(own_redis.process.pid, signal.SIGSTOP)
     try:
-        started = time.perf_counter()
+        timings = []
         for n in range(30):
+            started = time.perf_counter()
             assert send(client, article.id, REMOTE_ADDR=f"198.51.100.{n}").status_code == 204
-        elapsed = time.perf_counter() - started
+            timings.append(time.perf_counter() - started)
     finally:
         os.kill(own_redis.process.pid, signal.SIGCONT)
-    # one beacon waits for the 0.1 s timeout; the breaker spares the other 29
-    assert elapsed < 0.1 * 3 + 0.3, elapsed
+    # One beacon waited for the timeout and opened the breaker; the other 29 never asked Redis.
+    assert metrics_snapshot()["redis_errors"] == 1
+    assert metrics_snapshot()["redis_fallback"] == 30
     assert counter.fallback.buffered() == 30
+    assert max(timings) < SLOWEST_BEACON, max(timings)
+    # 30 timeouts would be 3 s; one timeout and 29 quick beacons (0.3 ms each measured, 5 ms
+    # allowed), with a tenfold margin on top:
+    assert sum(timings) < 10 * (TIMEOUT + 29 * 0.005), sum(timings)

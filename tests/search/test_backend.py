@@ -1,6 +1,7 @@
 """The backend finds Japanese words inside sentences, on whichever database the tests run."""
 
 import pytest
+from modelsearch.utils import get_descendants_content_types_pks
 
 from django.db import connection
 
@@ -8,7 +9,10 @@ from wagtail.models import Page
 
 from kisha.news.factories import ArticlePageFactory
 from kisha.news.models import ArticlePage
+from kisha.search.backend import OBJECT_BITS
 from kisha.search.models import SearchDocument
+from kisha.search.query import query_compile
+from kisha.search.vendor import PostgresSearch, SQLiteSearch, vendor_for
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +65,55 @@ def test_delete_removes_from_index(stories):
     assert not ArticlePage.objects.search("金正恩")
 
 
-def test_vendor(stories):
-    assert connection.vendor in ("sqlite", "postgresql")
+# What each vendor's SQL answers, tier by tier: 協議 is in kim's title and lead and in every
+# factory body; 北朝鮮 only in kim's lead. An exclusion looks at every column in every tier.
+VENDOR_ANSWERS = [
+    ("協議", ("title",), ["kim"]),
+    ("協議", ("title", "lead"), ["kim"]),
+    ("協議", ("title", "lead", "body"), ["kim", "moving", "stocks"]),
+    ("北朝鮮", ("title",), []),
+    ("北朝鮮", ("title", "lead"), ["kim"]),
+    ("北朝鮮", ("title", "lead", "body"), ["kim"]),
+    ("協議 -北朝鮮", ("title",), []),
+    ("協議 -北朝鮮", ("title", "lead", "body"), ["moving", "stocks"]),
+    ("引越し", ("title", "lead", "body"), ["moving"]),  # 引越し by bigrams, 引っ越し by Sudachi
+    ("株", ("title", "lead", "body"), ["stocks"]),  # the kanji-set token
+]
+
+
+@pytest.mark.parametrize("integer_pk", [True, False], ids=["integer-key", "text-key"])
+@pytest.mark.parametrize(("q", "columns", "expected"), VENDOR_ANSWERS)
+def test_vendor(stories, q, columns, expected, integer_pk):
+    vendor = vendor_for(connection)
+    chosen = {"sqlite": SQLiteSearch, "postgresql": PostgresSearch}[connection.vendor]
+    assert type(vendor) is chosen
+    # SQLite walks the listing in SQL and counts from FTS5's first keys; PostgreSQL does neither.
+    assert (vendor.walks_in_sql, vendor.counts_from_keys) == {
+        "sqlite": (True, True),
+        "postgresql": (False, False),
+    }[connection.vendor]
+
+    sql, params = vendor.match_ids(
+        query_compile(q),
+        content_types=get_descendants_content_types_pks(ArticlePage),
+        columns=columns,
+        integer_pk=integer_pk,
+        object_bits=OBJECT_BITS,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = [key for (key,) in cursor.fetchall()]
+    slugs = {str(page.pk): slug for slug, page in stories.items()}
+    assert sorted(slugs[str(key)] for key in keys) == expected
+    assert all(isinstance(key, int if integer_pk else str) for key in keys)
+
+
+def test_vendor_refuses_other_databases():
+    class MySQL:
+        vendor = "mysql"
+
+    with pytest.raises(NotImplementedError, match="not mysql"):
+        vendor_for(MySQL())
 
 
 def test_update_index_and_search_rebuild(stories):

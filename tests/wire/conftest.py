@@ -1,4 +1,4 @@
-"""Fixtures for wire tests: the shared IPTC fixture folder and a tiny HTTP server on 127.0.0.1.
+"""Fixtures for wire tests: the IPTC fixture folder and a tiny HTTP server on 127.0.0.1.
 
 These tests need no database or Django settings; they run with ``-p no:django`` too.
 """
@@ -6,7 +6,6 @@ These tests need no database or Django settings; they run with ``-p no:django`` 
 from __future__ import annotations
 
 import http.server
-import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,19 +16,8 @@ import pytest
 Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
 
 
-def shared_fixture_dir() -> Path:
-    """/work/shared/fixtures/wire beside the repo, or $KISHA_SHARED_DIR/fixtures/wire."""
-    override = os.environ.get("KISHA_SHARED_DIR")
-    shared = Path(override) if override else Path(__file__).resolve().parents[3] / "shared"
-    return shared / "fixtures" / "wire"
-
-
-@pytest.fixture
-def fixture_dir() -> Path:
-    folder = shared_fixture_dir()
-    if not folder.is_dir():
-        pytest.skip(f"shared wire fixtures not found at {folder}")
-    return folder
+# The IPTC examples, kept in the repository (tests/fixtures/wire/README.md says where from).
+FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
 
 
 @dataclass

@@ -27,8 +27,7 @@ from tests.browser.conftest import (  # noqa: F401
     screenshot,
     wagtail_initial_data,
 )
-from tests.wire.conftest import LocalServer, respond
-from tests.wire.test_fixtures import FIXTURE_DIR
+from tests.wire.conftest import FIXTURE_DIR, LocalServer, respond
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,7 @@ from django.core.management import CommandError, call_command
 
 from kisha.wire.models import WireIngestError, WireItem, WireSource
 from kisha.wire.services import MANUAL_SOURCE_NAME
-from tests.wire.conftest import LocalServer, ninjs_batch, ninjs_item, respond
-from tests.wire.test_fixtures import FIXTURE_DIR
+from tests.wire.conftest import FIXTURE_DIR, LocalServer, ninjs_batch, ninjs_item, respond
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def test_files_are_ingested_and_summarised(tmp_path, db):
     assert "ingested 0 / updated 1 / unchanged 0 / ignored-older 1 / errors 0" in out
 
 
-def test_a_folder_and_a_named_source(tmp_path, source, fixture_dir):
+def test_a_folder_and_a_named_source(tmp_path, source):
     for name in ("004_simple_text_article.json", "003_associations_example.json"):
         (tmp_path / name).write_bytes((FIXTURE_DIR / "ninjs" / "2.2" / name).read_bytes())
     out, _ = run(str(tmp_path), "--source", "ロイター", "--format", "ninjs")

@@ -1,23 +1,31 @@
-"""Every IPTC example in the shared fixture folder ingests or is rejected with a reason."""
+"""Every IPTC example in tests/fixtures/wire ingests or is rejected with a reason."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from kisha.wire.providers import WireFormatError, get_provider, guess_provider_name
-from tests.wire.conftest import shared_fixture_dir
+from tests.wire.conftest import FIXTURE_DIR
 
-FIXTURE_DIR = shared_fixture_dir()
-FIXTURES = sorted(
-    p.relative_to(FIXTURE_DIR).as_posix()
-    for p in (FIXTURE_DIR.rglob("*") if FIXTURE_DIR.is_dir() else [])
-    if p.suffix in (".json", ".xml")
-)
-
-# What we expect of the fixtures known today; new files only get the generic check.
+# Every fixture, by what it must do. The tests name the files rather than globbing the folder,
+# so a missing file fails (FileNotFoundError) instead of quietly leaving its test out.
+EXPECTED_INGESTED = [
+    "newsml-g2/LISTING_1_A_NewsML-G2_News_Item.xml",
+    "newsml-g2/LISTING_2_NewsML-G2_Text_Document.xml",
+    *(
+        f"ninjs/{generation}/{name}.json"
+        for generation in ("1.6", "2.2", "3.1")
+        for name in (
+            "001_simple_example",
+            "003_associations_example",
+            "004_simple_text_article",
+            "005_complex_text_article",
+            "007_multimedia",
+        )
+    ),
+]
 EXPECTED_REJECTED = {
     "newsml-g2/LISTING_24_News_Message_conveying_a_complete_News_Package.xml": "packageItem",
     "newsml-g2/LISTING_25_An_NITF_marked-up_article_conveyed_in_inlineXML.xml": "contentSet",
@@ -33,6 +41,7 @@ EXPECTED_REJECTED = {
     "ninjs/ninjs-schema_2.2.json": "not a ninjs item",
     "ninjs/ninjs-schema_3.1.json": "not a ninjs item",
 }
+FIXTURES = sorted([*EXPECTED_INGESTED, *EXPECTED_REJECTED])
 
 
 def _parse(relative: str):
@@ -50,27 +59,34 @@ def _outcome(relative: str) -> tuple[int, list[str]]:
     return len(result.entries), [error.message for error in result.errors]
 
 
-@pytest.mark.parametrize("relative", FIXTURES or ["<missing>"])
-def test_fixture_ingests_or_is_rejected_with_a_reason(relative: str, fixture_dir: Path) -> None:
-    if relative == "<missing>":
-        pytest.skip("no fixtures found")
+@pytest.mark.parametrize("relative", FIXTURES)
+def test_fixture_ingests_or_is_rejected_with_a_reason(relative: str) -> None:
     count, reasons = _outcome(relative)
-    assert count >= 1 or (reasons and all(r.strip() for r in reasons))
     if relative in EXPECTED_REJECTED:
         assert count == 0
+        assert reasons and all(r.strip() for r in reasons)
         assert any(EXPECTED_REJECTED[relative] in reason for reason in reasons), reasons
-    elif relative in set(FIXTURES):
+    else:
         assert count >= 1, reasons
 
 
-def test_fixture_set_is_the_one_we_know(fixture_dir: Path) -> None:
-    # Guards against a silently empty glob (wrong path) passing every test above.
-    assert len(FIXTURES) >= 29
-    assert set(EXPECTED_REJECTED) <= set(FIXTURES)
+def test_fixture_set_is_the_one_we_know() -> None:
+    # The folder holds exactly the files named above (a new one must be given an expectation),
+    # each licence travels with its files, and the README says where they come from.
+    on_disk = sorted(
+        p.relative_to(FIXTURE_DIR).as_posix()
+        for p in FIXTURE_DIR.rglob("*")
+        if p.suffix in (".json", ".xml")
+    )
+    assert on_disk == FIXTURES
+    assert len(FIXTURES) == 30
+    assert "MIT License" in (FIXTURE_DIR / "ninjs" / "LICENSE").read_text()
+    assert "CC BY 4.0" in (FIXTURE_DIR / "newsml-g2" / "LICENSE").read_text()
+    assert "IPTC" in (FIXTURE_DIR / "README.md").read_text()
 
 
 @pytest.mark.parametrize("generation", ["1.6", "2.2", "3.1"])
-def test_ninjs_simple_text_article(generation: str, fixture_dir: Path) -> None:
+def test_ninjs_simple_text_article(generation: str) -> None:
     result = _parse(f"ninjs/{generation}/004_simple_text_article.json")
     (entry,) = result.entries
     assert entry.guid == "http://ninjs.example.com/newsitems/20130709simp123"
@@ -87,14 +103,14 @@ def test_ninjs_simple_text_article(generation: str, fixture_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("generation", ["1.6", "2.2", "3.1"])
-def test_ninjs_explicit_version_and_composite(generation: str, fixture_dir: Path) -> None:
+def test_ninjs_explicit_version_and_composite(generation: str) -> None:
     (entry,) = _parse(f"ninjs/{generation}/003_associations_example.json").entries
     assert entry.version == 1
     assert entry.headline.startswith("Dell Redefines Workstation Computing")
 
 
 @pytest.mark.parametrize("generation", ["1.6", "2.2", "3.1"])
-def test_ninjs_multimedia_images_from_associations(generation: str, fixture_dir: Path) -> None:
+def test_ninjs_multimedia_images_from_associations(generation: str) -> None:
     (entry,) = _parse(f"ninjs/{generation}/007_multimedia.json").entries
     assert entry.language == "en"
     assert [image.url for image in entry.images] == [
@@ -105,12 +121,12 @@ def test_ninjs_multimedia_images_from_associations(generation: str, fixture_dir:
     assert entry.images[0].caption.startswith("The Costa Concordia cruise ship lies")
 
 
-def test_ninjs_plain_text_body_becomes_paragraph(fixture_dir: Path) -> None:
+def test_ninjs_plain_text_body_becomes_paragraph() -> None:
     (entry,) = _parse("ninjs/1.6/001_simple_example.json").entries
     assert entry.body_html.startswith("<p>GROSSETO") and entry.body_html.endswith("</p>")
 
 
-def test_newsml_text_item_with_nitf_body(fixture_dir: Path) -> None:
+def test_newsml_text_item_with_nitf_body() -> None:
     (entry,) = _parse("newsml-g2/LISTING_2_NewsML-G2_Text_Document.xml").entries
     assert entry.guid == "urn:newsml:acmenews.com:20161121:US-FINANCE-FED"
     assert entry.version == 11
@@ -126,7 +142,7 @@ def test_newsml_text_item_with_nitf_body(fixture_dir: Path) -> None:
     assert ("medtop:20000350", "central bank") in entry.subjects
 
 
-def test_newsml_item_without_body_still_ingests_headline(fixture_dir: Path) -> None:
+def test_newsml_item_without_body_still_ingests_headline() -> None:
     (entry,) = _parse("newsml-g2/LISTING_1_A_NewsML-G2_News_Item.xml").entries
     assert entry.version == 11
     assert entry.body_html == ""
@@ -138,7 +154,7 @@ def test_newsml_item_without_body_still_ingests_headline(fixture_dir: Path) -> N
     assert entry.subjects[1] == ("medtop:20000523", "labour market")
 
 
-def test_newsml_message_with_package_reports_each_item(fixture_dir: Path) -> None:
+def test_newsml_message_with_package_reports_each_item() -> None:
     result = _parse("newsml-g2/LISTING_24_News_Message_conveying_a_complete_News_Package.xml")
     assert result.entries == []
     assert [error.guid for error in result.errors] == ["", "N1", "N2", "N3", "N4"]

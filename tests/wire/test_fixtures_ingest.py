@@ -1,4 +1,4 @@
-"""Every IPTC example in the shared fixture folder, end to end: ingested into WireItems, or
+"""Every IPTC example in tests/fixtures/wire, end to end: ingested into WireItems, or
 rejected with its reason in the source's error log — never a crash, never a half-written item."""
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from tests.wire.test_fixtures import EXPECTED_REJECTED, FIXTURE_DIR, FIXTURES
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("relative", FIXTURES or ["<missing>"])
-def test_fixture_ingests_or_is_logged_with_a_reason(relative, fixture_dir, world):
-    if relative == "<missing>":
-        pytest.skip("no fixtures found")
+@pytest.mark.parametrize("relative", FIXTURES)
+def test_fixture_ingests_or_is_logged_with_a_reason(relative, world):
     data = (FIXTURE_DIR / relative).read_bytes()
     fmt = guess_provider_name(data) or ("ninjs" if relative.endswith(".json") else "newsml")
     source = WireSource.objects.create(name="IPTC", format=fmt, default_section=world)

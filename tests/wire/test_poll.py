@@ -3,7 +3,7 @@ feeds that must change nothing but the source's own error log."""
 
 from __future__ import annotations
 
-import os
+import random
 import time
 from pathlib import Path
 
@@ -127,7 +127,11 @@ HOSTILE = {
     ),
     "not-a-feed": (b"<html><body>hello</body></html>", "形式を判別できません"),
     "truncated-json": (b'[{"uri": "urn:x", "type": "te', "ninjs"),
-    "binary-garbage": (os.urandom(2000).replace(b"{", b"").replace(b"[", b"") + b"\x00", ""),
+    # The same 2,000 random bytes every run (no { or [ that could start JSON), and a NUL.
+    "binary-garbage": (
+        random.Random(2026).randbytes(2000).replace(b"{", b"").replace(b"[", b"") + b"\x00",
+        "形式を判別できません / unknown document format",
+    ),
 }
 
 
