@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages Kisha's tests and benchmarks need, when they are missing:
 # chromium and CJK fonts for browser tests, PostgreSQL and Redis servers for the second test
-# run and the counters, nginx and wrk for the benchmarks. Safe to run repeatedly.
+# run and the counters, nginx for the deployment tests, wrk for the benchmarks. Safe to run repeatedly.
 set -euo pipefail
 
 need=()
@@ -9,8 +9,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# nginx: the shipped front (deploy/nginx) runs in the tests, in front of two app servers.
+{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || need+=(nginx-light)
 if [ "${KISHA_BENCH:-0}" = "1" ]; then
-  command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
 fi
 

@@ -228,6 +228,7 @@ class AppServer:
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, so kill() takes the workers too
         )
         wait_for_port(self.port, process=self.process)
         # Every worker imports the app before it accepts: ask until each has answered once.
@@ -247,6 +248,13 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL the master and every worker at once: a server that dies, not one that stops."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(5)
         self.process = None
 
     def log_lines(self) -> list[list[str]]:
