@@ -97,6 +97,7 @@ class OwnRedis:
         raise RuntimeError("redis-server did not start")
 
     def kill(self) -> None:
+        """SIGKILL, frozen or not: a crash, not a shutdown."""
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(5)

@@ -1,18 +1,14 @@
 """Redis stopped, killed or hung while readers read: pages render, the beacon answers fast and
 falls back visibly, and after Redis returns nothing is counted twice.
 
-Runs against a redis-server this test starts on a free port and kills (never the shared one),
-with an append-only file so a restart keeps what Redis had acknowledged.
+Runs against a redis-server this test starts on a free port and kills (never the shared one:
+the `own_redis` fixture of tests/processes.py), with an append-only file so a restart keeps what
+Redis had acknowledged.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import signal
-import socket
-import subprocess
 import time
 
 import pytest
@@ -29,76 +25,6 @@ from kisha.rankings.services import batch_apply, rankings_fold
 from .conftest import send
 
 pytestmark = pytest.mark.django_db
-
-REDIS_SERVER = shutil.which("redis-server")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class OwnRedis:
-    def __init__(self, directory):
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                REDIS_SERVER,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "always",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(5)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGCONT)
-            self.kill()
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed")
-    server = OwnRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
 
 # A beacon waits at most this long for Redis before it counts in the process buffer.
 TIMEOUT = 0.1
@@ -221,7 +147,7 @@ def test_a_hung_redis_costs_one_timeout_not_one_per_beacon(
     client = Client()
     assert send(client, article.id).status_code == 204
     assert metrics_snapshot()["counted"] == 1 and "redis_errors" not in metrics_snapshot()
-    os.kill(own_redis.process.pid, signal.SIGSTOP)
+    own_redis.freeze()
     try:
         timings = []
         for n in range(30):
@@ -229,12 +155,11 @@ def test_a_hung_redis_costs_one_timeout_not_one_per_beacon(
             assert send(client, article.id, REMOTE_ADDR=f"198.51.100.{n}").status_code == 204
             timings.append(time.perf_counter() - started)
     finally:
-        os.kill(own_redis.process.pid, signal.SIGCONT)
+        own_redis.thaw()
     # One beacon waited for the timeout and opened the breaker; the other 29 never asked Redis.
     assert metrics_snapshot()["redis_errors"] == 1
     assert metrics_snapshot()["redis_fallback"] == 30
     assert counter.fallback.buffered() == 30
+    # Only the first beacon waited: redis_errors == 1 above says no other one asked Redis, so
+    # none paid the timeout (a sum of timings would measure the machine's load, not this).
     assert max(timings) < SLOWEST_BEACON, max(timings)
-    # 30 timeouts would be 3 s; one timeout and 29 quick beacons (0.3 ms each measured, 5 ms
-    # allowed), with a tenfold margin on top:
-    assert sum(timings) < 10 * (TIMEOUT + 29 * 0.005), sum(timings)
