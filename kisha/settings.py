@@ -25,11 +25,52 @@ def config(name: str, default: str | None = None, *, required: bool = False) -> 
     return value
 
 
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+
+
 def config_bool(name: str, default: bool = False) -> bool:
-    value = config(name)
+    value = config(name).strip().lower()
     if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value not in TRUE | FALSE:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be one of 1/0, true/false, yes/no or "
+            f"on/off; it is {value!r}."
+        )
+    return value in TRUE
+
+
+def config_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """A whole number from the environment; a typo stops the start with a sentence saying so,
+    never a traceback from int()."""
+    value = config(name).strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a whole number; it is {value!r}."
+        ) from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"The environment variable {name} must be at least {minimum}.")
+    return number
+
+
+def config_float(name: str, default: float) -> float:
+    value = config(name).strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a number of seconds; it is {value!r}."
+        ) from None
+    if not number >= 0:  # also refuses nan
+        raise ImproperlyConfigured(f"The environment variable {name} must not be negative.")
+    return number
 
 
 def config_list(name: str, default: str = "") -> list[str]:
@@ -140,10 +181,15 @@ def _sqlite_test_path() -> str:
 # SQLite (WAL, immediate transactions so writers queue instead of failing) unless DATABASE_URL.
 DATABASE_URL = config("DATABASE_URL")
 if DATABASE_URL:
+    if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured(
+            "DATABASE_URL must be a PostgreSQL URL such as postgres://user@host:5432/name "
+            "(unset it to use SQLite)."
+        )
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
-            conn_max_age=int(config("DB_CONN_MAX_AGE", "60")),
+            conn_max_age=config_int("DB_CONN_MAX_AGE", 60),
             conn_health_checks=True,
         )
     }
@@ -175,6 +221,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (kisha.core.cache). Without: diskcache on local disk, shared by every worker of the machine
 # (a local-memory cache would give each worker its own answers).
 REDIS_URL = config("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "REDIS_URL must start with redis://, rediss:// or unix:// (unset it to run without Redis)."
+    )
 CACHE_KEY_PREFIX = config("CACHE_KEY_PREFIX", "kisha")
 if REDIS_URL:
     CACHES = {
@@ -184,9 +234,9 @@ if REDIS_URL:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
             "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": float(config("KISHA_CACHE_TIMEOUT", "0.25")),
-                "SOCKET_TIMEOUT": float(config("KISHA_CACHE_TIMEOUT", "0.25")),
-                "BREAKER_SECONDS": float(config("KISHA_CACHE_BREAKER_SECONDS", "2")),
+                "SOCKET_CONNECT_TIMEOUT": config_float("KISHA_CACHE_TIMEOUT", 0.25),
+                "SOCKET_TIMEOUT": config_float("KISHA_CACHE_TIMEOUT", 0.25),
+                "BREAKER_SECONDS": config_float("KISHA_CACHE_BREAKER_SECONDS", 2.0),
             },
         }
     }
@@ -200,7 +250,7 @@ else:
             # Shards let workers write at once; a shard busy past DATABASE_TIMEOUT is a miss.
             "SHARDS": 8,
             "DATABASE_TIMEOUT": 0.05,
-            "OPTIONS": {"size_limit": int(config("KISHA_CACHE_SIZE_MB", "512")) * 2**20},
+            "OPTIONS": {"size_limit": config_int("KISHA_CACHE_SIZE_MB", 512, minimum=1) * 2**20},
         }
     }
 
@@ -272,7 +322,7 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # X-Forwarded-Proto): secure cookies, HSTS and the redirect to HTTPS follow from it. The embedded
 # default serves plain HTTP on 127.0.0.1, where secure cookies would make the admin unusable.
 HTTPS = config_bool("KISHA_HTTPS", False)
-SECURE_HSTS_SECONDS = int(config("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_SECONDS = config_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = config_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = config_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = config_bool("SECURE_SSL_REDIRECT", HTTPS)
@@ -298,11 +348,11 @@ LOGGING = {
 
 # --- Kisha ----------------------------------------------------------------------------------
 # Seconds an anonymous page may be cached by a shared cache (CDN, Varnish).
-KISHA_PAGE_CACHE_SECONDS = int(config("KISHA_PAGE_CACHE_SECONDS", "60"))
+KISHA_PAGE_CACHE_SECONDS = config_int("KISHA_PAGE_CACHE_SECONDS", 60)
 KISHA_LISTING_PAGE_SIZE = 20
 # Trusted proxies in front of the app (nginx, a CDN): the beacon's per-address rate limit reads
 # the reader's address that many hops back in X-Forwarded-For.
-KISHA_RANKINGS_PROXY_COUNT = int(config("KISHA_RANKINGS_PROXY_COUNT", "0"))
+KISHA_RANKINGS_PROXY_COUNT = config_int("KISHA_RANKINGS_PROXY_COUNT", 0)
 # Extra or overridden periodic jobs for `manage.py kisha_scheduler` (dotted task path ->
 # interval in seconds, 0 to turn one off). Apps declare their own on their AppConfig.
 # From the environment as "dotted.path=seconds,dotted.path=seconds".
