@@ -231,3 +231,83 @@ def ensure_postgres_database(url: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+class RedisServer:
+    """A redis-server of the benchmark's own on a free port, keeping nothing on disk; `kill()`
+    is a crash (SIGKILL), `start()` again comes back empty on the same port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.directory = tempfile.mkdtemp(prefix="kisha-bench-redis-")
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.directory,
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+        return self
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(5)
+            self.process = None
+
+    def close(self) -> None:
+        self.kill()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    server = RedisServer().start()
+    try:
+        yield server.url
+    finally:
+        server.close()
+
+
+def demo_site(
+    name: str, *, articles: int, database_url: str | None
+) -> tuple[dict[str, str], Path, str]:
+    """A demo site of `articles` articles in a throwaway database kept under var/bench/ and
+    reused by later runs with the same arguments: (environment, folder, fill summary)."""
+    import hashlib
+
+    key = hashlib.sha1(f"{database_url}-{articles}".encode()).hexdigest()[:8]
+    workdir = ROOT / "var" / "bench" / f"{name}-{key}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = bench_env(workdir=workdir, database_url=database_url)
+    if database_url:
+        ensure_postgres_database(database_url)
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    fill = (
+        "import django; django.setup();"
+        "from kisha.demo.services import demo_build;"
+        f"s = demo_build(articles={articles}, fast=True);"
+        "print(s.articles, round(s.seconds, 1))"
+    )
+    out = subprocess.run([PYTHON, "-c", fill], env=env, check=True, capture_output=True, text=True)
+    count, seconds = out.stdout.split()[-2:]
+    summary = f"{'PostgreSQL' if database_url else 'SQLite'}, {count} articles (fill {seconds} s)"
+    return env, workdir, summary

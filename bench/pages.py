@@ -12,7 +12,6 @@ Targets (issue 2): article ≤ 15 ms and home ≤ 25 ms median, each ≤ 12 quer
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import subprocess
 import sys
@@ -22,13 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     PYTHON,
-    ROOT,
-    bench_env,
-    ensure_postgres_database,
+    demo_site,
     get,
     gunicorn,
     machine,
-    manage,
     nginx,
     sequential_latency,
     wrk,
@@ -64,27 +60,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
     args = parser.parse_args()
 
-    key = hashlib.sha1(f"{args.database_url}-{args.articles}".encode()).hexdigest()[:8]
-    workdir = ROOT / "var" / "bench" / f"pages-{key}"
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = bench_env(workdir=workdir, database_url=args.database_url)
-
     print(f"# Kisha page benchmark — {machine()}")
-    if args.database_url:
-        ensure_postgres_database(args.database_url)
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
-    fill = (
-        "import django; django.setup();"
-        "from kisha.demo.services import demo_build;"
-        f"s = demo_build(articles={args.articles}, fast=True);"
-        "print(s.articles, round(s.seconds, 1))"
+    env, workdir, summary = demo_site(
+        "pages", articles=args.articles, database_url=args.database_url
     )
-    out = subprocess.run([PYTHON, "-c", fill], env=env, check=True, capture_output=True, text=True)
-    count, seconds = out.stdout.split()[-2:]
-    print(
-        f"database: {'PostgreSQL' if args.database_url else 'SQLite'}, {count} articles (fill {seconds} s)"
-    )
+    print(f"database: {summary}")
     probe = json.loads(
         subprocess.run(
             [PYTHON, "-c", PROBE], env=env, check=True, capture_output=True, text=True

@@ -30,7 +30,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BIN, ROOT, _ms, bench_env, free_port, machine, manage, wait_for_port  # noqa: E402
+from _common import (  # noqa: E402
+    BIN,
+    ROOT,
+    _ms,
+    bench_env,
+    free_port,
+    machine,
+    manage,
+    redis_server,
+    wait_for_port,
+)
 
 UA = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
@@ -86,35 +96,6 @@ from kisha.rankings.models import CounterMetric, DailyViews, FoldedBatch, Hourly
 for model in (CounterMetric, DailyViews, FoldedBatch, HourlyViews, PendingViews):
     model.objects.all().delete()
 """
-
-
-@contextlib.contextmanager
-def redis_server():
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="kisha-bench-redis-")
-    proc = subprocess.Popen(
-        [
-            shutil.which("redis-server") or "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -13,8 +13,6 @@ and socket errors for each. The target: zero 5xx while Redis is away.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import shutil
 import subprocess
 import sys
 import threading
@@ -25,15 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     PYTHON,
-    ROOT,
-    bench_env,
-    ensure_postgres_database,
-    free_port,
+    RedisServer,
+    demo_site,
     get,
     gunicorn,
     machine,
-    manage,
-    wait_for_port,
     wrk,
 )
 
@@ -42,38 +36,6 @@ import django; django.setup()
 from kisha.news.models import ArticlePage
 print(ArticlePage.objects.live().order_by("-first_published_at").first().url)
 """
-
-
-class Redis:
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port)
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(5)
-            self.process = None
 
 
 def main() -> None:
@@ -86,30 +48,17 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL; SQLite when absent")
     args = parser.parse_args()
 
-    key = hashlib.sha1(f"{args.database_url}-{args.articles}".encode()).hexdigest()[:8]
-    workdir = ROOT / "var" / "bench" / f"resilience-{key}"
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = bench_env(workdir=workdir, database_url=args.database_url)
     print(f"# Kisha resilience benchmark — {machine()}")
-    if args.database_url:
-        ensure_postgres_database(args.database_url)
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
-    fill = (
-        "import django; django.setup();"
-        "from kisha.demo.services import demo_build;"
-        f"s = demo_build(articles={args.articles}, fast=True);"
-        "print(s.articles)"
+    env, workdir, summary = demo_site(
+        "resilience", articles=args.articles, database_url=args.database_url
     )
-    subprocess.run([PYTHON, "-c", fill], env=env, check=True, capture_output=True, text=True)
     url = subprocess.run(
         [PYTHON, "-c", ARTICLE], env=env, check=True, capture_output=True, text=True
     ).stdout.strip()
-    print(f"database: {'PostgreSQL' if args.database_url else 'SQLite'}, article {url}")
+    print(f"database: {summary}, article {url}")
 
-    redis = Redis(workdir)
-    redis.start()
-    env["REDIS_URL"] = f"redis://127.0.0.1:{redis.port}/0"
+    redis = RedisServer().start()
+    env["REDIS_URL"] = redis.url
     rows = []
     events: list[str] = []
     try:
@@ -140,7 +89,7 @@ def main() -> None:
             thread.join()
             after = [get(port, url)[0] for _ in range(20)]
     finally:
-        redis.kill()
+        redis.close()
 
     print()
     print("| run | requests | req/s | p50 ms | p90 ms | p99 ms | non-2xx/3xx | socket errors |")
