@@ -174,7 +174,9 @@ TEMPLATES = [
 
 
 def _sqlite_test_path() -> str:
-    return str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
+    folder = BASE_DIR / "var"
+    folder.mkdir(exist_ok=True)
+    return str(folder / f"test-{os.getpid()}.sqlite3")
 
 
 # --- Database -------------------------------------------------------------------------------
