@@ -245,7 +245,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "kisha.core.cache.SharedDiskCache",
             "LOCATION": config("KISHA_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
@@ -255,6 +255,10 @@ else:
             "OPTIONS": {"size_limit": config_int("KISHA_CACHE_SIZE_MB", 512, minimum=1) * 2**20},
         }
     }
+
+# Wagtail writes every rendition it hands out to this cache, a write per image per page; the
+# listings prefetch their renditions anyway, so the writes would only cost time (3 ms a page).
+CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 # --- Tasks ----------------------------------------------------------------------------------
 # One task system (django-tasks, which Wagtail already uses). Production (DATABASE_URL set): the

@@ -149,7 +149,7 @@ def process_env(**extra: str) -> dict[str, str]:
         PYTHONDONTWRITEBYTECODE="1",
         **database_env(),
     )
-    if cache["BACKEND"] == "diskcache.DjangoCache":
+    if cache["BACKEND"] == "kisha.core.cache.SharedDiskCache":
         env["KISHA_CACHE_DIR"] = str(cache["LOCATION"])
     env.update(extra)
     return env

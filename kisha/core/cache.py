@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from diskcache import DjangoCache
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 
@@ -107,3 +108,16 @@ class ResilientRedisCache(RedisCache):
     @property
     def healthy(self) -> bool:
         return not self.breaker.is_open
+
+
+class SharedDiskCache(DjangoCache):
+    """diskcache's Django back end, kept open for the life of the process.
+
+    Django closes every cache at the end of each request; for diskcache that closes one SQLite
+    connection per shard, and closing the last connection to a WAL database checkpoints it:
+    about 10 ms a request, measured, for a cache whose reads take 0.05 ms. The connections are
+    per thread and cost nothing to keep.
+    """
+
+    def close(self, **kwargs) -> None:
+        pass
