@@ -1,0 +1,10 @@
+"""The operations endpoints, mounted under /-/ and open only to kisha.core.ops's rules."""
+
+from django.urls import path
+
+from . import health
+
+app_name = "ops"
+urlpatterns = [
+    path("health/", health.health, name="health"),
+]
