@@ -97,9 +97,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "health_check",  # its HTML report template (/-/health/)
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times every request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -111,6 +113,7 @@ MIDDLEWARE = [
     "kisha.core.sites.SiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "kisha.core.middleware.PublicCacheMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: sees the view's response
 ]
 
 ROOT_URLCONF = "kisha.urls"

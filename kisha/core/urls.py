@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from . import health
+from . import health, metrics
 
 app_name = "ops"
 urlpatterns = [
     path("health/", health.health, name="health"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]
