@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
+from django.core import checks
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -85,3 +86,13 @@ def ops_only(view: Callable) -> Callable:
         return _private(view(request, *args, **kwargs))
 
     return wrapper
+
+
+@checks.register(checks.Tags.security)
+def ops_settings_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A mistyped KISHA_OPS_ALLOWED_IPS shows in `manage.py check`, not as a 500 at scrape time."""
+    try:
+        ops_networks()
+    except ValueError as exc:
+        return [checks.Error(f"KISHA_OPS_ALLOWED_IPS: {exc}", id="kisha.E001")]
+    return []

@@ -175,6 +175,15 @@ def test_allowed_networks_and_mapped_addresses(client, healthy, settings):
     assert client.get(HEALTH, REMOTE_ADDR="198.51.100.9").status_code == 200
 
 
+def test_a_mistyped_allowed_address_is_a_system_check_error(settings):
+    from kisha.core.ops import ops_settings_check
+
+    assert ops_settings_check() == []
+    settings.KISHA_OPS_ALLOWED_IPS = "127.0.0.1,10.0.0.0/33"
+    errors = ops_settings_check()
+    assert [error.id for error in errors] == ["kisha.E001"]
+
+
 # --- Redis, across real processes -------------------------------------------------------------
 
 
