@@ -137,9 +137,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "health_check",  # its HTML report template (/-/health/)
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times every request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,6 +154,7 @@ MIDDLEWARE = [
     "kisha.core.sites.SiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "kisha.core.middleware.PublicCacheMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: sees the view's response
 ]
 
 ROOT_URLCONF = "kisha.urls"
@@ -341,6 +345,18 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Health and metrics -----------------------------------------------------------------------
+# /-/health/ and /-/metrics answer only these peer addresses (REMOTE_ADDR, never
+# X-Forwarded-For) or `Authorization: Bearer <KISHA_OPS_TOKEN>`; anyone else gets a 404.
+# Thresholds of the health checks: kisha/core/conf.py. Multiprocess metrics need the
+# environment variable PROMETHEUS_MULTIPROC_DIR, read by prometheus_client itself.
+KISHA_OPS_ALLOWED_IPS = config_list("KISHA_OPS_ALLOWED_IPS", "127.0.0.1,::1")
+KISHA_OPS_TOKEN = config("KISHA_OPS_TOKEN")
+KISHA_HEALTH_TASK_MAX_AGE = int(config("KISHA_HEALTH_TASK_MAX_AGE", "120"))
+KISHA_HEALTH_SCHEDULER_MAX_AGE = int(config("KISHA_HEALTH_SCHEDULER_MAX_AGE", "180"))
+KISHA_HEALTH_DISK_MAX_USED_PERCENT = float(config("KISHA_HEALTH_DISK_MAX_USED_PERCENT", "90"))
+# --- end Health and metrics -------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

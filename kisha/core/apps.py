@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基本"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (the shared content generation follows every change)
+        from . import (
+            ops,  # noqa: F401  (its system check validates KISHA_OPS_ALLOWED_IPS)
+            signals,  # noqa: F401  (the shared content generation follows every change)
+        )

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/api/")
+# /-/ holds the operations endpoints (health, metrics), which set no-store themselves.
+PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/-/")
 
 
 class PublicCacheMiddleware:

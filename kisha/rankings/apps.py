@@ -16,9 +16,12 @@ class RankingsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from kisha.core.metrics import metrics_register
         from kisha.core.slots import register_slot
 
         from . import signals  # noqa: F401  (keeps the live-article set and fragment current)
         from .fragments import rankings_slot
+        from .metrics import metrics_prometheus
 
         register_slot("rankings", rankings_slot)
+        metrics_register("rankings", metrics_prometheus)

@@ -65,13 +65,34 @@ def metrics_flush() -> None:
             _counts.update(taken)
 
 
-def metrics_totals() -> dict[str, int]:
-    """Totals across processes (database) plus this process's unflushed counts."""
+def metrics_stored_totals() -> dict[str, int]:
+    """Totals every process has flushed to the database: the same whichever process asks."""
     from .models import CounterMetric
 
     totals = dict.fromkeys(NAMES, 0)
     for name, value in CounterMetric.objects.values_list("name", "value"):
         totals[name] = totals.get(name, 0) + value
+    return totals
+
+
+def metrics_totals() -> dict[str, int]:
+    """Totals across processes (database) plus this process's unflushed counts."""
+    totals = metrics_stored_totals()
     for name, value in metrics_snapshot().items():
         totals[name] = totals.get(name, 0) + value
     return totals
+
+
+def metrics_prometheus():
+    """The durable beacon totals for /-/metrics (kisha.core.metrics), one counter by outcome.
+    Unflushed counts are left out so that every worker answers a scrape alike."""
+    from prometheus_client.core import CounterMetricFamily
+
+    family = CounterMetricFamily(
+        "kisha_rankings_beacons",
+        "What the view beacon did with each view, flushed from every worker",
+        labels=["outcome"],
+    )
+    for name, value in sorted(metrics_stored_totals().items()):
+        family.add_metric([name], value)
+    yield family

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_safe
 from kisha.news.selectors import sections
 
 from .forms import SearchForm
+from .metrics import SEARCH_SECONDS
 from .selectors import (
     article_search,
     search_hits,
@@ -23,6 +26,7 @@ from .selectors import (
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
+    started = time.perf_counter()
     form = SearchForm(request.GET)
     form.is_valid()
     q = form.value("q") or ""
@@ -58,6 +62,8 @@ def search(request: HttpRequest) -> HttpResponse:
     response = render(request, "search/search.html", context)
     # A results page is a copy of articles that exist elsewhere: keep it out of search engines.
     response["X-Robots-Tag"] = "noindex"
+    if query.required:  # an empty form is not a search: it would flatter the histogram
+        SEARCH_SECONDS.observe(time.perf_counter() - started)
     return response
 
 

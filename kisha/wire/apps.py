@@ -12,9 +12,12 @@ class WireConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from kisha.core.metrics import metrics_register
         from kisha.core.slots import register_slot
 
         from .chrome import render_banner_slot, render_ticker_slot
+        from .selectors import ingest_metrics
 
         register_slot("ticker", render_ticker_slot)
         register_slot("banner", render_banner_slot)
+        metrics_register("wire", ingest_metrics)

@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from kisha.core.text import jst_iso, jst_time, truncate_width
 from kisha.news.selectors import SectionInfo, sections
-from kisha.wire.models import BannerState, WireItem, WireItemVersion, WireSource
+from kisha.wire.models import BannerState, WireIngestRun, WireItem, WireItemVersion, WireSource
 
 TICKER_LIMIT = 8
 # Display columns for a ticker headline in the 320px sidebar: two lines of about 20 kanji.
@@ -154,3 +154,54 @@ def wire_sources_due(*, now: dt.datetime | None = None) -> list[int]:
 
 def wire_item_versions(*, item: WireItem) -> QuerySet[WireItemVersion]:
     return item.versions.order_by("-version")
+
+
+# Ingest metrics cover a window rather than all time: runs are pruned after KISHA_WIRE_LOG_DAYS,
+# and a counter that shrank at every prune would read to Prometheus as a reset.
+INGEST_METRICS_HOURS = 24
+
+
+def ingest_totals(*, since: dt.datetime) -> dict[str, int]:
+    """Items by outcome in the ingest runs started since `since`; "failed" counts the
+    documents or entries that could not be ingested (each has a WireIngestError row)."""
+    sums = WireIngestRun.objects.filter(started_at__gte=since).aggregate(
+        ingested=Sum("ingested"),
+        updated=Sum("updated"),
+        unchanged=Sum("unchanged"),
+        ignored_older=Sum("ignored_older"),
+        failed=Sum("errors"),
+    )
+    return {outcome: value or 0 for outcome, value in sums.items()}
+
+
+def ingest_run_counts(*, since: dt.datetime) -> dict[str, int]:
+    counts = dict.fromkeys(WireIngestRun.Status.values, 0)
+    rows = (
+        WireIngestRun.objects.filter(started_at__gte=since)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts.update(dict(rows))
+    return counts
+
+
+def ingest_metrics():
+    """Wire ingest for /-/metrics (kisha.core.metrics), over the last INGEST_METRICS_HOURS."""
+    from prometheus_client.core import GaugeMetricFamily
+
+    since = timezone.now() - dt.timedelta(hours=INGEST_METRICS_HOURS)
+    items = GaugeMetricFamily(
+        "kisha_wire_items_24h",
+        "Wire items by ingest outcome in the last 24 hours (failed: not ingested)",
+        labels=["outcome"],
+    )
+    for outcome, value in ingest_totals(since=since).items():
+        items.add_metric([outcome], value)
+    runs = GaugeMetricFamily(
+        "kisha_wire_runs_24h", "Wire ingest runs by result in the last 24 hours", labels=["status"]
+    )
+    for status, value in ingest_run_counts(since=since).items():
+        runs.add_metric([status], value)
+    yield items
+    yield runs
