@@ -54,6 +54,7 @@ def redis_counter(redis_url):
     counter = RedisCounter(
         url=redis_url,
         prefix=prefix,
+        timeout=0.5,  # a loaded machine must not send a beacon to the fallback by accident
         breaker_seconds=0.2,
         fallback=DatabaseCounter(flush_thread=False),
     )

@@ -32,6 +32,7 @@ def counter_on(redis: OwnRedis) -> RedisCounter:
     return RedisCounter(
         url=redis.url,
         prefix="loss",
+        timeout=0.5,
         rate_limit=1000,
         breaker_seconds=0.0,
         fallback=DatabaseCounter(flush_thread=False),
