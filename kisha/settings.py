@@ -6,9 +6,11 @@ SECRET_KEY and friends; nothing else differs (see docs/operations.md for the ful
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_constants
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -96,10 +98,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    # First, so an over-long URL costs nothing else and gets a Japanese 414 page.
+    "kisha.core.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kisha.core.middleware.KishaCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,6 +117,8 @@ MIDDLEWARE = [
     "kisha.core.sites.SiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "kisha.core.middleware.PublicCacheMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authenticate() into the page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kisha.urls"
@@ -208,6 +217,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+# Axes first: it refuses a locked-out login before any password is checked, and needs the
+# request (so tests log in with force_login, or with authenticate(request=...)).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force protection for every login form (/admin/login/, /django-admin/login/, /_util/login/).
+# Failures are counted per account and, separately, per address, so neither many passwords
+# against one account nor one password against many accounts gets far. The counts live in the
+# database, which every worker shares; an administrator unlocks in /django-admin/axes/ or with
+# `manage.py axes_reset_username <name>` (docs/security.md).
+AXES_FAILURE_LIMIT = int(config("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(config("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The reader's address is the entry this many trusted proxies back in X-Forwarded-For, the same
+# count the rankings beacon uses; with no proxy only REMOTE_ADDR counts, so the header can't be
+# forged to dodge the lockout.
+_PROXY_COUNT = int(config("KISHA_RANKINGS_PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT or None
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if _PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -246,6 +282,13 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "kisha.search.backend"}}
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Documents only through Wagtail's view, which applies collection privacy; never by file URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Width × height read from the file header before anything is decoded: a small PNG or a forged
+# JPEG header can claim 121 million pixels and take gigabytes to decode.
+KISHA_IMAGES_MAX_PIXELS = int(config("KISHA_IMAGES_MAX_PIXELS", "40000000"))
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = KISHA_IMAGES_MAX_PIXELS
+WAGTAILIMAGES_IMAGE_FORM_BASE = "kisha.core.forms.KishaImageForm"
 
 # --- Security -------------------------------------------------------------------------------
 # KISHA_HTTPS=1 says the site is served over HTTPS (directly or behind a proxy that sets
@@ -263,8 +306,53 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Wagtail's admin shows page previews in a same-origin iframe, so DENY would break the editor.
 X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# HSTS preload (W021) is a months-long commitment for every subdomain, made by the operator with
+# SECURE_HSTS_PRELOAD=1, not by a default.
+SILENCED_SYSTEM_CHECKS = ["security.W019", "security.W021"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Longer paths plus query strings get a Japanese 414 (gunicorn's --limit-request-line, 4094 by
+# default, answers its own plain 414 above that).
+KISHA_MAX_URL_BYTES = int(config("KISHA_MAX_URL_BYTES", "2048"))
+# Japanese pages for a refused CSRF token (403) and for the other client errors (kisha/urls.py).
+CSRF_FAILURE_VIEW = "kisha.core.views.csrf_failure"
+
+# Content-Security-Policy (django-csp 4). Public pages: scripts and styles only from this site or
+# with the request's nonce, so an injected <script> never runs. Embeds (YouTube, maps) are
+# iframes, hence frame-src https:. The Wagtail admin gets its own looser policy
+# (KISHA_CSP_ADMIN, chosen by path in kisha.core.middleware.KishaCSPMiddleware) because its
+# templates and widgets still use inline scripts and styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'", csp_constants.NONCE],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+KISHA_CSP_ADMIN = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", "https:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'", "https:"],
+    "media-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+# Drop folders must lie inside this folder (after symlinks): editors type the path, and without
+# a root they could point a source at /etc or at Kisha's own var/.
+KISHA_WIRE_DROP_ROOT = Path(config("KISHA_WIRE_DROP_ROOT", str(BASE_DIR / "var" / "wire-drop")))
 
 LOGGING = {
     "version": 1,
