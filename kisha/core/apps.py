@@ -5,3 +5,13 @@ class CoreConfig(AppConfig):
     name = "kisha.core"
     label = "core"
     verbose_name = "基本"
+
+    def ready(self) -> None:
+        from PIL import Image
+
+        from django.conf import settings
+
+        # Pillow warns above MAX_IMAGE_PIXELS and refuses only above twice that, so half the
+        # limit makes every decode (renditions, the demo, wire images) refuse what the upload
+        # form refuses (KISHA_IMAGES_MAX_PIXELS).
+        Image.MAX_IMAGE_PIXELS = settings.KISHA_IMAGES_MAX_PIXELS // 2
