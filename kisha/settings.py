@@ -282,6 +282,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "kisha.search.backend"}}
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# No avatars from gravatar.com: it would learn editors' e-mail hashes, and the admin's CSP
+# would have to allow another origin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the dashboard's fetch of releases.wagtail.org from editors' browsers (connect-src 'self');
+# upgrades are the operators' job (docs/operations.md).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Documents only through Wagtail's view, which applies collection privacy; never by file URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Width × height read from the file header before anything is decoded: a small PNG or a forged

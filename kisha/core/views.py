@@ -23,7 +23,9 @@ def _error_page(request, template: str, status: int) -> HttpResponse:
 
 
 def _nonce(request) -> str:
-    return str(getattr(request, "csp_nonce", "") or "")
+    # Not `or ""`: django-csp's lazy nonce is falsy until read, and reading it puts it in the header.
+    nonce = getattr(request, "csp_nonce", None)
+    return "" if nonce is None else str(nonce)
 
 
 @requires_csrf_token

@@ -19,6 +19,16 @@ def test_editor_writes_and_publishes_an_article(
 ):
     django_user_model.objects.create_superuser("desk", "desk@example.com", PASSWORD)
     page = page_at(DESKTOP)
+    # The admin's and the site's Content-Security-Policy must not block anything they use.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
 
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "desk")
@@ -60,3 +70,4 @@ def test_editor_writes_and_publishes_an_article(
     assert (
         "(2019年 ロイター/Kevin Lamarque)" in page.locator(".article__hero figcaption").inner_text()
     )
+    assert refused == [], "\n".join(refused)
