@@ -235,15 +235,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_HTTP_RESPONSE_CODE = 429
-# The reader's address is the entry this many trusted proxies back in X-Forwarded-For, the same
-# count the rankings beacon uses; with no proxy only REMOTE_ADDR counts, so the header can't be
-# forged to dodge the lockout.
-_PROXY_COUNT = int(config("KISHA_RANKINGS_PROXY_COUNT", "0"))
-AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT or None
-AXES_IPWARE_PROXY_ORDER = "right-most"
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if _PROXY_COUNT else ("REMOTE_ADDR",)
-)
+# The address is REMOTE_ADDR, or the entry KISHA_RANKINGS_PROXY_COUNT trusted proxies back in
+# X-Forwarded-For (the beacon's rule). Not AXES_IPWARE_*: ipware's proxy count expects the
+# proxies' own addresses in the header and answers None for nginx's usual one-entry header, which
+# would put every client in one lockout bucket.
+AXES_CLIENT_IP_CALLABLE = "kisha.core.addresses.client_address"
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"

@@ -78,3 +78,30 @@ def test_an_admin_sees_the_lockouts_in_django_admin(client, desk, django_user_mo
     client.force_login(admin)
     html = client.get("/django-admin/axes/accessattempt/").content.decode()
     assert "desk" in html
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, desk, settings):
+    settings.KISHA_RANKINGS_PROXY_COUNT = 1  # nginx appends the address it saw
+    for number in range(5):
+        # The attacker varies what it sends in X-Forwarded-For; nginx's entry stays the same.
+        forged = f"198.51.100.{number}, 203.0.113.7"
+        attempt(
+            client,
+            "/admin/login/",
+            "wrong",
+            username=f"guess{number}",
+            headers={"x-forwarded-for": forged},
+        )
+    locked = attempt(client, "/admin/login/", PASSWORD, headers={"x-forwarded-for": "203.0.113.7"})
+    assert locked.status_code == 429
+    # Another reader behind the same proxy (same REMOTE_ADDR) is not locked out.
+    other = attempt(client, "/admin/login/", PASSWORD, headers={"x-forwarded-for": "203.0.113.8"})
+    assert logged_in(other)
+
+
+def test_ipv6_addresses_count_per_64(rf, settings):
+    from kisha.core.addresses import client_address
+
+    one = rf.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
+    two = rf.get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::9")
+    assert client_address(one) == client_address(two) == "2001:db8:1:2::/64"
