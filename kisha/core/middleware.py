@@ -54,18 +54,19 @@ class KishaCSPMiddleware(CSPMiddleware):
 
 
 class RequestLimitsMiddleware:
-    """Answer a Japanese 414 for a path plus query string longer than KISHA_MAX_URL_BYTES.
+    """Answer a Japanese 414 for a path plus query string longer than KISHA_MAX_URL_BYTES,
+    counted percent-encoded, as sent.
 
-    Nothing Kisha links to comes near the limit; long URLs are scanners or cache-busting floods,
-    and refusing them early keeps them out of routing, the cache key space and the logs.
+    The default, 2,048, is the sitemap protocol's limit, so no page Kisha lists comes near it;
+    longer URLs are scanners or cache-busting floods, and refusing them first keeps them out of
+    routing, the cache key space and the logs.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        path = request.META.get("PATH_INFO", "") + "?" + request.META.get("QUERY_STRING", "")
-        if len(path.encode("utf-8", "surrogateescape")) > settings.KISHA_MAX_URL_BYTES:
+        if len(request.get_full_path()) > settings.KISHA_MAX_URL_BYTES:
             from kisha.core.views import uri_too_long
 
             return uri_too_long(request)

@@ -43,6 +43,9 @@ def test_every_inline_script_in_our_templates_carries_the_nonce():
         for tag in re.findall(r"<(?:script|style)\b[^>]*>", template.read_text()):
             if "src=" not in tag:
                 assert 'nonce="{{ ' in tag, f"{template}: {tag}"
+        # Style attributes cannot carry a nonce; only the admin's policy allows them.
+        if "admin" not in template.relative_to(ROOT).parts:
+            assert not re.search(r"\sstyle=", template.read_text()), template
 
 
 def test_the_admin_gets_its_own_looser_policy(client, django_user_model):
@@ -77,6 +80,8 @@ def test_an_over_long_url_gets_a_japanese_414(client, settings):
     assert settings.KISHA_MAX_URL_BYTES == 2048
     assert_japanese_page(client.get("/search/", {"q": "x" * 3000}), 414, "アドレスが長すぎます")
     assert_japanese_page(client.get("/" + "a" * 2100 + "/"), 414, "アドレスが長すぎます")
+    # Counted as sent: 300 kana are 2,700 bytes percent-encoded.
+    assert_japanese_page(client.get("/" + "あ" * 300 + "/"), 414, "アドレスが長すぎます")
     assert client.get("/search/", {"q": "x" * 1500}).status_code == 200
 
 
@@ -108,3 +113,22 @@ def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_responsive_embeds_need_no_style_attribute():
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.format import embed_to_frontend_html
+    from wagtail.embeds.models import Embed
+
+    url = "https://www.youtube.com/watch?v=kisha"
+    Embed.objects.create(
+        url=url,
+        hash=get_embed_hash(url, max_width=None, max_height=None),
+        type="video",
+        html='<iframe src="https://www.youtube.com/embed/kisha" width="480" height="270"></iframe>',
+        width=480,
+        height=270,
+    )
+    html = embed_to_frontend_html(url)
+    assert 'class="responsive-object"' in html and "youtube.com/embed/kisha" in html
+    assert "style=" not in html  # the public CSP would refuse it

@@ -47,6 +47,7 @@ def test_a_private_document_needs_a_login_at_its_wagtail_url(
     client.force_login(reader)
     response = client.get(url)
     assert response.status_code == 200
+    assert "private" in response["Cache-Control"]  # never kept by a shared cache
     assert b"".join(response.streaming_content) == b"confidential personnel plan"
 
 
