@@ -103,10 +103,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so an over-long URL costs nothing else and gets a Japanese 414 page.
-    "kisha.core.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kisha.core.middleware.KishaCSPMiddleware",
+    # Before everything else but the headers: an over-long URL costs nothing more and gets a
+    # Japanese 414 page with the security headers and the CSP.
+    "kisha.core.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

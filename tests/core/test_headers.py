@@ -83,6 +83,8 @@ def test_an_over_long_url_gets_a_japanese_414(client, settings):
     # Counted as sent: 300 kana are 2,700 bytes percent-encoded.
     assert_japanese_page(client.get("/" + "あ" * 300 + "/"), 414, "アドレスが長すぎます")
     assert client.get("/search/", {"q": "x" * 1500}).status_code == 200
+    response = client.get("/" + "a" * 2100 + "/")
+    assert "Content-Security-Policy" in response and response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_the_500_page_styles_itself_with_the_nonce(settings):
