@@ -104,4 +104,18 @@ def test_ipv6_addresses_count_per_64(rf, settings):
 
     one = rf.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
     two = rf.get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::9")
-    assert client_address(one) == client_address(two) == "2001:db8:1:2::/64"
+    assert client_address(one) == client_address(two) == "2001:db8:1:2::"
+    assert client_address(rf.get("/", REMOTE_ADDR="")) is None
+
+
+def test_ipv6_lockouts_are_stored_and_counted_per_64(client, desk):
+    for number in range(5):
+        attempt(
+            client,
+            "/admin/login/",
+            "wrong",
+            username=f"g{number}",
+            REMOTE_ADDR=f"2001:db8::{number}",
+        )
+    locked = attempt(client, "/admin/login/", PASSWORD, REMOTE_ADDR="2001:db8::ffff")
+    assert locked.status_code == 429
