@@ -6,9 +6,11 @@ SECRET_KEY and friends; nothing else differs (see docs/operations.md for the ful
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_constants
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -139,11 +141,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "health_check",  # its HTML report template (/-/health/)
     "django_prometheus",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times every request
     "django.middleware.security.SecurityMiddleware",
+    "kisha.core.middleware.KishaCSPMiddleware",
+    # Before everything else but the headers: an over-long URL costs nothing more and gets a
+    # Japanese 414 page with the security headers and the CSP.
+    "kisha.core.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,7 +162,10 @@ MIDDLEWARE = [
     "kisha.core.sites.SiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "kisha.core.middleware.PublicCacheMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: sees the view's response
+    # Next to last: it sees the view's response, and a lockout page made by axes.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authenticate() into the page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kisha.urls"
@@ -288,6 +299,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+# Axes first: it refuses a locked-out login before any password is checked, and needs the
+# request (so tests log in with force_login, or with authenticate(request=...)).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force protection for every login form (/admin/login/, /django-admin/login/, /_util/login/).
+# Failures are counted per account and, separately, per address, so neither many passwords
+# against one account nor one password against many accounts gets far. The counts live in the
+# database, which every worker shares; an administrator unlocks in /django-admin/axes/ or with
+# `manage.py axes_reset_username <name>` (docs/security.md).
+AXES_FAILURE_LIMIT = config_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=config_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The address is REMOTE_ADDR, or the entry KISHA_RANKINGS_PROXY_COUNT trusted proxies back in
+# X-Forwarded-For (the beacon's rule). Not AXES_IPWARE_*: ipware's proxy count expects the
+# proxies' own addresses in the header and answers None for nginx's usual one-entry header, which
+# would put every client in one lockout bucket.
+AXES_CLIENT_IP_CALLABLE = "kisha.core.addresses.client_address"
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -326,6 +360,19 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "kisha.search.backend"}}
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# No avatars from gravatar.com: it would learn editors' e-mail hashes, and the admin's CSP
+# would have to allow another origin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the dashboard's fetch of releases.wagtail.org from editors' browsers (connect-src 'self');
+# upgrades are the operators' job (docs/operations.md).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Documents only through Wagtail's view, which applies collection privacy; never by file URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Width × height read from the file header before anything is decoded: a small PNG or a forged
+# JPEG header can claim 121 million pixels and take gigabytes to decode.
+KISHA_IMAGES_MAX_PIXELS = config_int("KISHA_IMAGES_MAX_PIXELS", 40_000_000, minimum=1)
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = KISHA_IMAGES_MAX_PIXELS
+WAGTAILIMAGES_IMAGE_FORM_BASE = "kisha.core.forms.KishaImageForm"
 
 # --- Security -------------------------------------------------------------------------------
 # KISHA_HTTPS=1 says the site is served over HTTPS (directly or behind a proxy that sets
@@ -343,8 +390,53 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Wagtail's admin shows page previews in a same-origin iframe, so DENY would break the editor.
 X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# HSTS preload (W021) is a months-long commitment for every subdomain, made by the operator with
+# SECURE_HSTS_PRELOAD=1, not by a default.
+SILENCED_SYSTEM_CHECKS = ["security.W019", "security.W021"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Longer paths plus query strings get a Japanese 414 (gunicorn's --limit-request-line, 4094 by
+# default, answers its own plain 414 above that).
+KISHA_MAX_URL_BYTES = config_int("KISHA_MAX_URL_BYTES", 2048, minimum=256)
+# Japanese pages for a refused CSRF token (403) and for the other client errors (kisha/urls.py).
+CSRF_FAILURE_VIEW = "kisha.core.views.csrf_failure"
+
+# Content-Security-Policy (django-csp 4). Public pages: scripts and styles only from this site or
+# with the request's nonce, so an injected <script> never runs. Embeds (YouTube, maps) are
+# iframes, hence frame-src https:. The Wagtail admin gets its own looser policy
+# (KISHA_CSP_ADMIN, chosen by path in kisha.core.middleware.KishaCSPMiddleware) because its
+# templates and widgets still use inline scripts and styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'", csp_constants.NONCE],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+KISHA_CSP_ADMIN = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", "https:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'", "https:"],
+    "media-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+# Drop folders must lie inside this folder (after symlinks): editors type the path, and without
+# a root they could point a source at /etc or at Kisha's own var/.
+KISHA_WIRE_DROP_ROOT = Path(config("KISHA_WIRE_DROP_ROOT", str(BASE_DIR / "var" / "wire-drop")))
 
 # --- Health and metrics -----------------------------------------------------------------------
 # /-/health/ and /-/metrics answer only these peer addresses (REMOTE_ADDR, never
@@ -353,9 +445,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # environment variable PROMETHEUS_MULTIPROC_DIR, read by prometheus_client itself.
 KISHA_OPS_ALLOWED_IPS = config_list("KISHA_OPS_ALLOWED_IPS", "127.0.0.1,::1")
 KISHA_OPS_TOKEN = config("KISHA_OPS_TOKEN")
-KISHA_HEALTH_TASK_MAX_AGE = int(config("KISHA_HEALTH_TASK_MAX_AGE", "120"))
-KISHA_HEALTH_SCHEDULER_MAX_AGE = int(config("KISHA_HEALTH_SCHEDULER_MAX_AGE", "180"))
-KISHA_HEALTH_DISK_MAX_USED_PERCENT = float(config("KISHA_HEALTH_DISK_MAX_USED_PERCENT", "90"))
+KISHA_HEALTH_TASK_MAX_AGE = config_int("KISHA_HEALTH_TASK_MAX_AGE", 120)
+KISHA_HEALTH_SCHEDULER_MAX_AGE = config_int("KISHA_HEALTH_SCHEDULER_MAX_AGE", 180)
+KISHA_HEALTH_DISK_MAX_USED_PERCENT = config_float("KISHA_HEALTH_DISK_MAX_USED_PERCENT", 90.0)
 # --- end Health and metrics -------------------------------------------------------------------
 
 LOGGING = {

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve as serve_static
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -20,12 +19,15 @@ urlpatterns = [
 ]
 
 if settings.KISHA_SERVE_MEDIA:
-    # The embedded default serves uploads itself; production serves them from a web server or S3.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve_static, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    # The embedded default serves image renditions itself (never documents or original images:
+    # see kisha.core.views.serve_rendition); production serves them from a web server or S3.
+    from kisha.core.views import serve_rendition
+
+    urlpatterns += [re_path(r"^media/images/(?P<path>.*)$", serve_rendition)]
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "kisha.core.views.bad_request"
+handler403 = "kisha.core.views.permission_denied"
 handler404 = "kisha.core.views.page_not_found"
 handler500 = "kisha.core.views.server_error"

@@ -7,7 +7,16 @@ class CoreConfig(AppConfig):
     verbose_name = "基本"
 
     def ready(self) -> None:
+        from PIL import Image
+
+        from django.conf import settings
+
         from . import (
             ops,  # noqa: F401  (its system check validates KISHA_OPS_ALLOWED_IPS)
             signals,  # noqa: F401  (the shared content generation follows every change)
         )
+
+        # Pillow warns above MAX_IMAGE_PIXELS and refuses only above twice that, so half the
+        # limit makes every decode (renditions, the demo, wire images) refuse what the upload
+        # form refuses (KISHA_IMAGES_MAX_PIXELS).
+        Image.MAX_IMAGE_PIXELS = settings.KISHA_IMAGES_MAX_PIXELS // 2

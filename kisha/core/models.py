@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import time
+import uuid
+
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.images.models import AbstractImage, AbstractRendition, Filter, Image
 from wagtail.models import Page
+
+logger = logging.getLogger(__name__)
+
+# How long a rendition build may hold its lock, and how long another request waits for it.
+RENDITION_LOCK_SECONDS = 60
+RENDITION_WAIT_SECONDS = 10.0
+RENDITION_POLL_SECONDS = 0.1
 
 
 class KishaImage(AbstractImage):
@@ -53,6 +65,58 @@ class KishaImage(AbstractImage):
     @property
     def alt(self) -> str:
         return self.default_alt_text or self.title
+
+    # Renditions: one build per (image, filter) at a time across workers. A new front page asks
+    # for the same new renditions from every worker at once; without a lock each builds (and
+    # decodes the original) itself, and Wagtail's get_or_create computes the file even when the
+    # row already exists.
+
+    def create_rendition(self, filter: Filter):
+        focal_point_key = filter.get_cache_key(self)
+        key = f"kisha:rendition-build:{self.pk}:{filter.spec}:{focal_point_key}"
+        token = uuid.uuid4().hex
+        if _lock_acquire(key, token):
+            try:
+                existing = self._rendition_row(filter.spec, focal_point_key)
+                return existing or super().create_rendition(filter)
+            finally:
+                _lock_release(key, token)
+        deadline = time.monotonic() + RENDITION_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDITION_POLL_SECONDS)
+            existing = self._rendition_row(filter.spec, focal_point_key)
+            if existing is not None:
+                return existing
+        # The builder is slow or died holding the lock: a second build beats an error page.
+        logger.warning("rendition %s of image %s: lock wait timed out", filter.spec, self.pk)
+        return super().create_rendition(filter)
+
+    def create_renditions(self, *filters: Filter) -> dict:
+        # One at a time through create_rendition's lock; Wagtail's version builds in parallel
+        # threads but without any lock between workers.
+        return {filter: self.create_rendition(filter) for filter in filters}
+
+    def _rendition_row(self, spec: str, focal_point_key: str):
+        return self.renditions.filter(filter_spec=spec, focal_point_key=focal_point_key).first()
+
+
+def _lock_acquire(key: str, token: str) -> bool:
+    """Take the build lock in the shared cache. A cache that fails counts as 'no lock
+    available': the caller builds anyway, as it did before there was a lock."""
+    try:
+        return bool(cache.add(key, token, RENDITION_LOCK_SECONDS))
+    except Exception:  # any cache back end's connection error
+        logger.warning("rendition lock: cache unavailable, building without a lock", exc_info=True)
+        return True
+
+
+def _lock_release(key: str, token: str) -> None:
+    try:
+        # Only our own lock: after a timeout another worker may hold a new one.
+        if cache.get(key) == token:
+            cache.delete(key)
+    except Exception:
+        logger.warning("rendition lock: cache unavailable on release", exc_info=True)
 
 
 def format_credit(*, year: int | None, agency: str, photographer: str) -> str:

@@ -210,6 +210,21 @@ def _validated_address(target: _Target, resolver: Resolver, allow_private: bool)
     return addresses[0]
 
 
+def check_url(url: str, *, resolver: Resolver | None = None, allow_private: bool = False) -> None:
+    """Raise FetchError for a URL that fetch() would refuse before connecting: a scheme other than
+    http(s), an ambiguous host, or a name or literal with a non-public address. Used when an editor
+    saves a source, so the reason shows in the form. A name that does not resolve (yet) passes:
+    it reaches nothing, and every fetch checks again."""
+    target = parse_target(url)
+    resolver = resolver or system_resolver
+    if target.literal is None:
+        try:
+            resolver(target.host, target.port)
+        except (OSError, UnicodeError):
+            return
+    _validated_address(target, resolver, allow_private)
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """HTTP to a fixed, validated IP; ``host`` is only used for the Host header."""
 

@@ -22,7 +22,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
-from kisha.wire.fetch import FetchError, parse_target
+from kisha.wire.fetch import FetchError, check_url
 
 FORMAT_CHOICES = [
     ("", "自動判別"),
@@ -107,10 +107,13 @@ class WireSource(ClusterableModel):
             errors["drop_folder"] = "URLと受信フォルダはどちらか一方だけを指定してください。"
         if self.url:
             try:
-                parse_target(self.url)
+                # The fetcher's own guard, so a URL it would refuse is refused here, with a reason.
+                check_url(self.url, allow_private=allow_private_fetch())
             except FetchError as exc:
-                errors["url"] = f"取得できないURLです: {exc.message}"
-        if self.drop_folder:
+                errors["url"] = (
+                    f"取得できないURLです。http(s) の公開アドレスだけを指定できます: {exc.message}"
+                )
+        if self.drop_folder and "drop_folder" not in errors:
             problem = drop_folder_problem(self.drop_folder)
             if problem:
                 errors["drop_folder"] = problem
@@ -128,20 +131,36 @@ class WireSource(ClusterableModel):
         return (now - self.last_polled_at).total_seconds() >= self.poll_interval
 
 
+def allow_private_fetch() -> bool:
+    # Only tests set this (to reach a server on 127.0.0.1); it is never read from the environment.
+    return bool(getattr(settings, "KISHA_WIRE_ALLOW_PRIVATE_FETCH", False))
+
+
+def drop_root() -> Path:
+    return Path(settings.KISHA_WIRE_DROP_ROOT).resolve()
+
+
+def drop_folder_resolved(folder: str) -> Path | None:
+    """The folder after symlinks and ``..``, or None when that lies outside KISHA_WIRE_DROP_ROOT.
+    Editors type this path; confining it stops the admin from reading /etc or Kisha's var/."""
+    resolved, root = Path(folder).resolve(), drop_root()
+    if resolved != root and root not in resolved.parents:
+        return None
+    return resolved
+
+
 def drop_folder_problem(folder: str) -> str:
-    """Why a drop folder cannot be used, or '' when it can (exists, readable, allowed)."""
+    """Why a drop folder cannot be used, or '' when it can (inside the root, exists, readable).
+    Outside the root nothing else is checked, so the answer says nothing about other paths."""
     path = Path(folder)
     if not path.is_absolute():
         return "受信フォルダは絶対パスで指定してください。"
-    root = getattr(settings, "KISHA_WIRE_DROP_ROOT", "")
-    if root:
-        # Editors type this path; confining it stops the admin from reading arbitrary server files.
-        resolved, allowed = path.resolve(), Path(root).resolve()
-        if resolved != allowed and allowed not in resolved.parents:
-            return f"受信フォルダは {allowed} の中に置いてください。"
-    if not path.is_dir():
+    resolved = drop_folder_resolved(folder)
+    if resolved is None:
+        return f"受信フォルダは {drop_root()} の中に置いてください。"
+    if not resolved.is_dir():
         return "受信フォルダが存在しません。"
-    if not os.access(path, os.R_OK | os.X_OK):
+    if not os.access(resolved, os.R_OK | os.X_OK):
         return "受信フォルダを読み取れません。"
     return ""
 

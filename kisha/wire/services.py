@@ -35,7 +35,9 @@ from kisha.wire.models import (
     WireIngestRun,
     WireItem,
     WireSource,
+    allow_private_fetch,
     drop_folder_problem,
+    drop_folder_resolved,
 )
 from kisha.wire.providers import WireFormatError, get_provider, guess_provider_name
 
@@ -149,8 +151,7 @@ def wire_ingest_bytes(
 
 
 def _allow_private() -> bool:
-    # Only tests set this (to reach a server on 127.0.0.1); it is never read from the environment.
-    return bool(getattr(settings, "KISHA_WIRE_ALLOW_PRIVATE_FETCH", False))
+    return allow_private_fetch()
 
 
 def _claim(source: WireSource) -> bool:
@@ -231,13 +232,16 @@ def _folder_files(folder: Path) -> Iterator[Path]:
 def _poll_folder(source: WireSource) -> IngestSummary:
     """Ingest each new or changed file once; files are never moved, so the folder may be
     read-only. What was seen is remembered by name, size and modification time."""
+    # Checked again at every poll, on the resolved path that is then listed: a folder saved before
+    # the root existed, or a symlink changed since, is refused without reading it.
     problem = drop_folder_problem(source.drop_folder)
-    if problem:
+    folder = drop_folder_resolved(source.drop_folder)
+    if problem or folder is None:
         return wire_record_failure(source=source, origin=source.drop_folder, message=problem)
     seen = dict(source.folder_state or {})
     state: dict[str, str] = {}
     total = IngestSummary()
-    for path in _folder_files(Path(source.drop_folder)):
+    for path in _folder_files(folder):
         stat = path.stat()
         stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
         state[path.name] = stamp

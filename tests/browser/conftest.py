@@ -64,20 +64,32 @@ def browser():
     return shared_browser()
 
 
+def _csp_refusal(text: str) -> bool:
+    return "Content Security Policy" in text or text.startswith("Refused to")
+
+
 @pytest.fixture
 def page_at(browser):
-    """`page_at(viewport)` opens a fresh page (own storage) with that viewport."""
-    contexts = []
+    """`page_at(viewport)` opens a fresh page (own storage) with that viewport.
+
+    Every browser test also checks the Content-Security-Policy: anything the public or the admin
+    policy refuses shows in the console as 'Refused to …' and fails the test at teardown."""
+    contexts, refused = [], []
 
     def open_page(viewport=PHONE):
         context = browser.new_context(viewport=viewport, locale="ja-JP", timezone_id="Asia/Tokyo")
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console", lambda message: _csp_refusal(message.text) and refused.append(message.text)
+        )
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert refused == [], "\n".join(refused)
 
 
 @pytest.fixture

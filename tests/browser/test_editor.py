@@ -1,4 +1,7 @@
-"""An editor signs in, writes and publishes an article with an image, and finds it on the site."""
+"""An editor signs in, writes and publishes an article with an image, and finds it on the site.
+
+`page_at` fails the test if the admin's or the site's Content-Security-Policy refuses anything
+on the way (the page editor, the image chooser, publishing, the public pages with the userbar)."""
 
 import pytest
 
@@ -19,6 +22,16 @@ def test_editor_writes_and_publishes_an_article(
 ):
     django_user_model.objects.create_superuser("desk", "desk@example.com", PASSWORD)
     page = page_at(DESKTOP)
+    # The admin's and the site's Content-Security-Policy must not block anything they use.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
 
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "desk")

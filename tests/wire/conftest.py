@@ -123,3 +123,9 @@ def source(db, world, business):
     )
     WireSubjectMapping.objects.create(source=wire_source, code="World", section=world, sort_order=1)
     return wire_source
+
+
+@pytest.fixture(autouse=True)
+def _drop_root_in_pytest_temp(settings, tmp_path_factory):
+    """Drop folders in these tests are pytest temporary folders: make their parent the root."""
+    settings.KISHA_WIRE_DROP_ROOT = tmp_path_factory.getbasetemp()

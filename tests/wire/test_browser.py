@@ -11,6 +11,7 @@ import datetime as dt
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from django.utils import timezone
 
@@ -172,6 +173,6 @@ def test_the_ticker_refreshes_in_place_without_a_reload(
     assert "第一報" in reader.locator("#wire-ticker").inner_text()
     wire_ingest_bytes(source=source, data=ninjs_batch(ninjs_item("urn:second", headline="第二報")))
     # No reload: the script swaps the fragment in within its interval (15 s here).
-    reader.wait_for_function(
-        "document.getElementById('wire-ticker').innerText.includes('第二報')", timeout=30_000
-    )
+    # expect() polls from Playwright's own script; wait_for_function(str) evals in the page,
+    # which the public Content-Security-Policy (no 'unsafe-eval') rightly refuses.
+    expect(reader.locator("#wire-ticker")).to_contain_text("第二報", timeout=30_000)
