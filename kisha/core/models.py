@@ -104,10 +104,13 @@ def _lock_acquire(key: str, token: str) -> bool:
     """Take the build lock in the shared cache. A cache that fails counts as 'no lock
     available': the caller builds anyway, as it did before there was a lock."""
     try:
-        return bool(cache.add(key, token, RENDITION_LOCK_SECONDS))
+        taken = cache.add(key, token, RENDITION_LOCK_SECONDS)
     except Exception:  # any cache back end's connection error
         logger.warning("rendition lock: cache unavailable, building without a lock", exc_info=True)
         return True
+    # The Redis back end answers None, not False, when Redis failed (kisha.core.cache): nobody
+    # holds the lock then, and waiting for a builder that does not exist would cost 10 s.
+    return taken is None or bool(taken)
 
 
 def _lock_release(key: str, token: str) -> None:

@@ -143,3 +143,32 @@ def test_a_broken_cache_means_building_without_a_lock(monkeypatch):
     monkeypatch.setattr(cache, "add", unavailable)
     rendition = image.get_rendition("fill-100x100")
     assert rendition.width == 100
+
+
+@pytest.mark.django_db
+def test_a_dead_redis_cache_means_building_at_once(settings, own_redis):
+    """The Redis cache answers a failed `add` with None (a miss), not False: the request must
+    build the rendition, not wait for a builder that does not exist."""
+    import time
+
+    from kisha.core.cache import _breakers
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "kisha.core.cache.ResilientRedisCache",
+            "LOCATION": own_redis.url,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        },
+    }
+    image = KishaImageFactory()
+    own_redis.kill()
+    try:
+        started = time.monotonic()
+        rendition = image.get_rendition("fill-100x100")
+        elapsed = time.monotonic() - started
+    finally:
+        _breakers.pop(own_redis.url, None)
+    assert rendition.width == 100
+    # Waiting for a lock holder would take RENDITION_WAIT_SECONDS (10 s).
+    assert elapsed < 5, elapsed
