@@ -24,7 +24,9 @@ class Command(BaseCommand):
             result = backup_create(dest=dest, fold=not no_fold, say=say)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(
+        if say is None:
+            return
+        say(
             f"{result.path} にバックアップしました: {result.files} ファイル、"
             f"{result.bytes / 2**20:.1f} MB、{result.seconds:.1f} 秒。"
         )

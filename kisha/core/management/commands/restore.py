@@ -28,7 +28,9 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         migrated = "、".join(result.migrated) or "なし"
-        self.stdout.write(
+        if say is None:
+            return
+        say(
             f"{src} から復元しました: {result.files} ファイル、{result.bytes / 2**20:.1f} MB、"
             f"{result.seconds:.1f} 秒。適用したマイグレーション: {migrated}。"
             f"検索インデックスの再構築: {'した' if result.search_rebuilt else '不要'}。"
