@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -397,6 +397,8 @@ def _database_load(path: Path) -> None:
                 "--if-exists",
                 "--no-owner",
                 "--exit-on-error",
+                # All or nothing, and one commit instead of one per object (about twice as fast).
+                "--single-transaction",
                 *args,
                 str(path),
             ],
@@ -407,7 +409,8 @@ def _database_load(path: Path) -> None:
 
 
 def _pg_drop_tables() -> None:
-    with connection.cursor() as cursor:
+    # One transaction: one commit instead of one per table (2 s for 190 tables), and all or none.
+    with transaction.atomic(), connection.cursor() as cursor:
         names = connection.introspection.table_names(cursor, include_views=True)
         for name in names:
             cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(name)} CASCADE")
