@@ -227,7 +227,8 @@ def backup_create(
         )
 
     partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
-    partial.mkdir()
+    # The backup holds password hashes and unpublished drafts: for the owner only.
+    partial.mkdir(mode=0o700)
     try:
         database = partial / DATABASE_FILES.get(vendor(), "database")
         _database_dump(database)
