@@ -35,6 +35,7 @@ from wagtail.models import Page
 
 from kisha.core.backup import MANIFEST, PG_FILE, SQLITE_FILE
 from kisha.demo.services import demo_build
+from kisha.news.factories import TopicPageFactory
 from kisha.news.models import ArticlePage, SectionPage
 from kisha.rankings.backends.database import DatabaseCounter
 from kisha.rankings.models import DailyViews, HourlyViews, Ranking
@@ -208,6 +209,39 @@ def test_a_backup_from_an_older_release_restores_and_migrates_forward(committed,
         assert "object_key" in {column.name for column in columns}
     response = Client().get("/search/?q=" + "非核化")
     assert f'href="{article.url}"' in response.content.decode()
+
+
+def test_running_workers_show_the_restored_site_from_the_next_request(
+    committed, app_server, article, topic, tmp_path
+):
+    """Two gunicorn workers keep running through the restore; both have memos (topics) and
+    pages built after the backup, and both show the backup's site from the next request."""
+    server = app_server()
+    original = article.title
+    dest = tmp_path / "backup"
+    assert manage("backup", str(dest), "--no-fold").returncode == 0
+
+    article.title = "バックアップの後で変えた見出し"
+    article.save_revision().publish()
+    later = TopicPageFactory(parent=topic.get_parent(), title="後で作ったトピック", slug="later")
+    for response in server.get_many([article.url] * 6):
+        assert "バックアップの後で変えた見出し" in response.text
+    for response in server.get_many([later.url, "/topics/"] * 6):
+        assert response.status_code == 200
+        assert "後で作ったトピック" in response.text
+
+    restored = manage("restore", str(dest), "--force")
+    assert restored.returncode == 0, restored.stderr
+
+    since = server.mark()
+    for response in server.get_many([article.url] * 12):
+        assert response.status_code == 200
+        assert original in response.text
+        assert "バックアップの後で変えた見出し" not in response.text
+    assert {r.status_code for r in server.get_many([later.url] * 12)} == {404}
+    for response in server.get_many(["/topics/"] * 12):
+        assert "後で作ったトピック" not in response.text
+    assert len(server.pids(since=since)) == server.workers, "not every worker answered"
 
 
 # --- refusals ----------------------------------------------------------------------------------
