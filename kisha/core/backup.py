@@ -30,12 +30,14 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
+from kisha.core.memo import generation_bump, memos_forget
 from kisha.core.text import JST
 
 FORMAT = 1
@@ -234,7 +236,11 @@ def backup_create(
         _database_dump(database)
         media_root = Path(settings.MEDIA_ROOT)
         for path in _media_files(media_root):
-            _copy_synced(path, partial / MEDIA / path.relative_to(media_root))
+            try:
+                _copy_synced(path, partial / MEDIA / path.relative_to(media_root))
+            except FileNotFoundError:
+                # Deleted since the listing (an editor removed an image): its row went with it.
+                continue
 
         files = {}
         for path in sorted(p for p in partial.rglob("*") if p.is_file()):
@@ -305,9 +311,15 @@ def backup_read(*, src: Path) -> dict:
         raise BackupError(
             f"{manifest_path}: 形式 {manifest.get('format')!r} には対応していません。"
         )
-    for name in files:
+    for name, entry in files.items():
         if not _safe_name(name):
             raise BackupError(f"{manifest_path}: 不正なファイル名 {name!r} を含むため拒否します。")
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("sha256"), str)
+            and isinstance(entry.get("size"), int)
+        ):
+            raise BackupError(f"{manifest_path}: {name} の sha256 と size がありません。")
     database = DATABASE_FILES.get(manifest["vendor"])
     if database not in files:
         raise BackupError(f"{manifest_path}: データベースのファイル {database} がありません。")
@@ -315,7 +327,9 @@ def backup_read(*, src: Path) -> dict:
     root = src.resolve()
     for name, entry in files.items():
         path = src / name
-        if path.is_symlink() or not path.is_file():
+        if path.is_symlink():
+            raise BackupError(f"{name} はシンボリックリンクです。拒否します。")
+        if not path.is_file():
             raise BackupError(f"{name} がありません（不完全なバックアップ）。")
         if not path.resolve().is_relative_to(root):
             raise BackupError(f"{name} がバックアップの外を指しています。")
@@ -348,7 +362,6 @@ def database_has_content() -> bool:
     documents, wire items or pages other than the root and Wagtail's placeholder page.
     A fresh or flushed database, with only what `migrate` creates, is empty."""
     from django.contrib.auth import get_user_model
-    from django.contrib.contenttypes.models import ContentType
 
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
@@ -362,13 +375,15 @@ def database_has_content() -> bool:
         connection.introspection.table_names()
     ):
         return True  # something, but not a Kisha database: never overwrite it silently
-    plain = ContentType.objects.get_for_model(Page, for_concrete_model=False)
     return (
         get_user_model().objects.exists()
         or get_image_model().objects.exists()
         or get_document_model().objects.exists()
         or WireItem.objects.exists()
-        or Page.objects.exclude(content_type=plain).exists()
+        # Without get_for_model(), which would write a content type into a flushed database.
+        or Page.objects.exclude(
+            content_type__app_label="wagtailcore", content_type__model="page"
+        ).exists()
     )
 
 
@@ -412,7 +427,7 @@ def _database_load(path: Path) -> None:
 def _pg_drop_tables() -> None:
     # One transaction: one commit instead of one per table (2 s for 190 tables), and all or none.
     with transaction.atomic(), connection.cursor() as cursor:
-        names = connection.introspection.table_names(cursor, include_views=True)
+        names = connection.introspection.table_names(cursor)
         for name in names:
             cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(name)} CASCADE")
     connections.close_all()
@@ -471,6 +486,9 @@ def backup_restore(
         )
 
     _database_load(src / DATABASE_FILES[manifest["vendor"]])
+    # Lookups this process made before the load may name rows of the database it replaced.
+    ContentType.objects.clear_cache()
+    memos_forget()
     if say:
         say("データベースを復元しました。")
     _media_load(src, manifest)
@@ -490,8 +508,6 @@ def backup_restore(
         search_rebuild(workers=os.cpu_count() or 1, say=say)
 
     # Workers that keep running drop their memos and cached fragments.
-    from kisha.core.memo import generation_bump, memos_forget
-
     generation_bump()
     memos_forget()
     cache.clear()
