@@ -147,6 +147,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times every request
+    # Outside the CSP and session middleware: it drops their Vary: Cookie for anonymous pages
+    # and answers a revalidation with a 304 that carries no CSP nonce (core/middleware.py).
+    "kisha.core.middleware.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kisha.core.middleware.KishaCSPMiddleware",
     # Before everything else but the headers: an over-long URL costs nothing more and gets a
@@ -161,7 +164,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kisha.core.sites.SiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "kisha.core.middleware.PublicCacheMiddleware",
     # Next to last: it sees the view's response, and a lockout page made by axes.
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authenticate() into the page.
