@@ -120,6 +120,20 @@ def purge_pages_showing(*, page: Page) -> None:
         purge_after_commit(urls=urls_showing(page=page))
 
 
+def purge_author_pages(*, author) -> None:
+    """Purge an author's profile (its first listing page) and the 執筆者 index."""
+    from kisha.core.frontend_cache import frontend_cache_configured, purge_after_commit
+
+    from .selectors import author_index
+
+    if not frontend_cache_configured():
+        return
+    index_page = author_index()
+    index_url = index_page.get_full_url() if index_page else None
+    if index_url:
+        purge_after_commit(urls=[index_url, f"{index_url}{author.slug}/"])
+
+
 def purge_page_moved_from(*, page: Page, url_path_before: str) -> None:
     """Purge a page's old URL and its continuation pages after its slug changed."""
     from kisha.core.frontend_cache import frontend_cache_configured, purge_after_commit

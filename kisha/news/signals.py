@@ -18,7 +18,8 @@ from wagtail.signals import (
     pre_page_move,
 )
 
-from .services import purge_page_moved_from, purge_pages_showing
+from .models import Author
+from .services import purge_author_pages, purge_page_moved_from, purge_pages_showing
 
 
 # Deleting a live page unpublishes it first (Wagtail's pre_delete handler), so this covers
@@ -49,7 +50,19 @@ def on_slug_changed(sender, instance, instance_before, **kwargs):
 def on_restriction_change(sender, instance, **kwargs):
     """A restricted page must leave every shared cache (and come back when it is lifted), with
     every live page under it."""
-    page = instance.page
+    from wagtail.models import Page
+
+    page = Page.objects.filter(id=instance.page_id).first()  # gone when the page is deleted
+    if page is None:
+        return
     purge_pages_showing(page=page)
     for descendant in page.get_descendants().live().specific().iterator():
         purge_pages_showing(page=descendant)
+
+
+@receiver(post_save, sender=Author, dispatch_uid="kisha.news.purge.author")
+@receiver(post_delete, sender=Author, dispatch_uid="kisha.news.purge.author-del")
+def on_author_change(sender, instance, **kwargs):
+    """A byline's own pages: its profile and the 執筆者 index. The articles that carry the
+    byline keep the old name until their next purge or KISHA_SHARED_CACHE_SECONDS."""
+    purge_author_pages(author=instance)

@@ -163,6 +163,30 @@ def test_restricting_a_section_purges_every_article_in_it(
     assert shown_in("world") <= front.purged()
 
 
+def test_editing_an_author_purges_the_profile_and_the_index(
+    front_cache, author, authors, django_capture_on_commit_callbacks
+):
+    front = front_cache()
+    author.role = "北京特派員"
+    with django_capture_on_commit_callbacks(execute=True):
+        author.save()
+    purges_join()
+    assert front.purged() == {"/authors/", "/authors/yamada-hanako/"}
+
+
+def test_deleting_a_restricted_article_purges_it_once_more_and_does_not_fail(
+    front_cache, long_article, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=long_article, restriction_type="login")
+    front = front_cache()
+    with django_capture_on_commit_callbacks(execute=True):
+        long_article.delete()
+    purges_join()
+    assert front.purged() == shown_in("world")
+
+
 def test_listing_pages_reach_the_page_the_article_sits_on_plus_one(
     settings, world, topic, author, authors
 ):
