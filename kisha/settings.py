@@ -147,6 +147,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times every request
+    # Outside the CSP and session middleware: it drops their Vary: Cookie for anonymous pages
+    # and answers a revalidation with a 304 that carries no CSP nonce (core/middleware.py).
+    "kisha.core.middleware.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kisha.core.middleware.KishaCSPMiddleware",
     # Before everything else but the headers: an over-long URL costs nothing more and gets a
@@ -161,7 +164,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kisha.core.sites.SiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "kisha.core.middleware.PublicCacheMiddleware",
     # Next to last: it sees the view's response, and a lockout page made by axes.
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authenticate() into the page.
@@ -461,8 +463,67 @@ LOGGING = {
 }
 
 # --- Kisha ----------------------------------------------------------------------------------
-# Seconds an anonymous page may be cached by a shared cache (CDN, Varnish).
+# Seconds an anonymous page may be cached by a shared cache (CDN, Varnish) when nothing purges
+# it; browsers always revalidate (kisha.core.middleware.PublicCacheMiddleware).
 KISHA_PAGE_CACHE_SECONDS = config_int("KISHA_PAGE_CACHE_SECONDS", 60)
+# With a purging front (below), shared caches keep Wagtail pages this long: every change purges
+# exactly the URLs that show it (kisha.news.services.urls_showing).
+KISHA_SHARED_CACHE_SECONDS = config_int("KISHA_SHARED_CACHE_SECONDS", 3600)
+
+
+def _frontend_cache() -> dict[str, dict]:
+    """Wagtail's WAGTAILFRONTENDCACHE from the environment: one HTTP PURGE back end per URL in
+    KISHA_FRONTEND_CACHE (Varnish, nginx), Cloudflare with a zone id and token, CloudFront with
+    a distribution id (boto3 must then be installed)."""
+    backends: dict[str, dict] = {}
+    for number, location in enumerate(config_list("KISHA_FRONTEND_CACHE"), start=1):
+        if not location.startswith(("http://", "https://")):
+            raise ImproperlyConfigured(
+                "The environment variable KISHA_FRONTEND_CACHE must list http:// or https:// "
+                f"URLs separated by commas; {location!r} is not one."
+            )
+        backends[f"http{number}"] = {
+            "BACKEND": "kisha.core.frontend_cache.TimeoutHTTPBackend",
+            "LOCATION": location,
+            "TIMEOUT": config_float("KISHA_FRONTEND_CACHE_TIMEOUT", 5.0),
+        }
+    zone, token = config("KISHA_CLOUDFLARE_ZONE_ID"), config("KISHA_CLOUDFLARE_TOKEN")
+    if bool(zone) != bool(token):
+        raise ImproperlyConfigured(
+            "The environment variables KISHA_CLOUDFLARE_ZONE_ID and KISHA_CLOUDFLARE_TOKEN must "
+            "be set together."
+        )
+    if zone:
+        backends["cloudflare"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": zone,
+            "BEARER_TOKEN": token,
+        }
+    distribution = config("KISHA_CLOUDFRONT_DISTRIBUTION_ID")
+    if distribution:
+        import importlib.util
+
+        if importlib.util.find_spec("boto3") is None:
+            raise ImproperlyConfigured(
+                "The environment variable KISHA_CLOUDFRONT_DISTRIBUTION_ID needs boto3, which is "
+                "not installed: pip install boto3 (credentials come from the usual AWS_* "
+                "variables)."
+            )
+        backends["cloudfront"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": distribution,
+        }
+    return backends
+
+
+WAGTAILFRONTENDCACHE = _frontend_cache()
+# A failed purge is tried again this many times, waiting KISHA_PURGE_RETRY_SECONDS, then twice
+# that, and so on; a publish never waits for any of it.
+KISHA_PURGE_RETRIES = config_int("KISHA_PURGE_RETRIES", 3)
+KISHA_PURGE_RETRY_SECONDS = config_float("KISHA_PURGE_RETRY_SECONDS", 30.0)
+# A listing's ?page=N pages are purged up to the page an article sits on plus one, at most this
+# many: an edit to an old article should not purge a hundred archive pages.
+KISHA_PURGE_LISTING_PAGES = config_int("KISHA_PURGE_LISTING_PAGES", 5, minimum=1)
 KISHA_LISTING_PAGE_SIZE = 20
 # Trusted proxies in front of the app (nginx, a CDN): the beacon's per-address rate limit reads
 # the reader's address that many hops back in X-Forwarded-For.

@@ -96,3 +96,35 @@ def pytest_sessionfinish(session, exitstatus):
     browser_fixtures = sys.modules.get("tests.browser.conftest")
     if browser_fixtures is not None:
         browser_fixtures.close_shared_browser()
+
+
+@pytest.fixture
+def front_cache(settings):
+    """Configure one purging front (a FakeFront), quick retries; yields a function that returns
+    a configured FakeFront. Purge threads are joined before the test ends."""
+    from kisha.core.frontend_cache import purges_join
+    from tests.frontend import FakeFront
+
+    fronts: list[FakeFront] = []
+    settings.KISHA_PURGE_RETRIES = 2
+    settings.KISHA_PURGE_RETRY_SECONDS = 0.05
+
+    def configure(*, delay: float = 0.0, location: str | None = None, timeout: float = 2.0):
+        front = None
+        if location is None:
+            front = FakeFront(delay=delay)
+            fronts.append(front)
+            location = front.url
+        settings.WAGTAILFRONTENDCACHE = {
+            "front": {
+                "BACKEND": "kisha.core.frontend_cache.TimeoutHTTPBackend",
+                "LOCATION": location,
+                "TIMEOUT": timeout,
+            }
+        }
+        return front
+
+    yield configure
+    purges_join(timeout=10)
+    for front in fronts:
+        front.close()

@@ -1,21 +1,37 @@
 """Cache headers that let a CDN or Varnish serve every public page (DESIGN §4, rule 1), the
 admin's own Content-Security-Policy, and the Japanese 414 for over-long URLs."""
 
+import hashlib
+
 from csp.middleware import CSPMiddleware, PolicyParts
 
 from django.conf import settings
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
 
 # /-/ holds the operations endpoints (health, metrics), which set no-store themselves.
 PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/-/")
 
 
 class PublicCacheMiddleware:
-    """Mark anonymous, successful GETs of public pages as shareable for a short time.
+    """Give anonymous, successful GETs of public pages one shared cache object each.
 
-    A page for a signed-in editor (who may see previews and the userbar) is never shared.
-    Views that set their own Cache-Control, set cookies, or sit under a private prefix are left
-    alone.
+    Browsers revalidate every time (`max-age=0, must-revalidate`; an unchanged page answers 304
+    from its ETag, without a body), so an edited headline shows on the next load. Shared caches
+    keep a Wagtail page KISHA_SHARED_CACHE_SECONDS when a purging front is configured (every
+    change purges the URLs that show it), otherwise KISHA_PAGE_CACHE_SECONDS; other responses
+    (search, sitemap, redirects) are never purged, so they get the short lifetime.
+
+    No `Vary: Cookie` (the session middleware adds it because the auth context processor looks
+    at the session) and no `Vary: Accept-Encoding` (Kisha never compresses HTML; the front
+    does): an anonymous page is the same for every reader. That is safe because a signed-in
+    editor's pages are `private, no-store`, a response that sets a cookie or carries a CSRF
+    token is never shared, and the front bypasses its cache for a request with a sessionid
+    cookie (docs/operations.md). Views that set their own Cache-Control, or sit under a private
+    prefix, are left alone.
+
+    It sits outside the CSP middleware: the ETag ignores the page's CSP nonce, and a 304 carries
+    no Content-Security-Policy, so the browser keeps the nonce its stored copy was sent with.
     """
 
     def __init__(self, get_response):
@@ -29,14 +45,61 @@ class PublicCacheMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
             return response
+        if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            # A cookie or a CSRF token belongs to one reader (Wagtail's password form for a
+            # restricted page carries one): never a shared copy.
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_store=True)
+            return response
         if response.status_code not in (200, 301, 404) or response.has_header("Cache-Control"):
             return response
-        if response.cookies:
-            return response
-        seconds = settings.KISHA_PAGE_CACHE_SECONDS
-        patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
-        patch_vary_headers(response, ("Accept-Encoding",))
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            must_revalidate=True,
+            s_maxage=shared_seconds(request, response),
+        )
+        vary_drop(response, {"cookie", "accept-encoding"})
+        if response.status_code == 200 and not response.streaming:
+            response.headers["ETag"] = page_etag(request, response)
+            return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
+
+
+def shared_seconds(request, response) -> int:
+    """Long for what a purge reaches (Wagtail's pages and their 404s), short for the rest."""
+    from kisha.core.frontend_cache import frontend_cache_configured
+
+    match = getattr(request, "resolver_match", None)
+    purged = (
+        match is not None
+        and match.url_name == "wagtail_serve"
+        and response.status_code in (200, 404)
+    )
+    if purged and frontend_cache_configured():
+        return settings.KISHA_SHARED_CACHE_SECONDS
+    return settings.KISHA_PAGE_CACHE_SECONDS
+
+
+def vary_drop(response, names: set[str]) -> None:
+    if not response.has_header("Vary"):
+        return
+    kept = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() not in names]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    else:
+        del response["Vary"]
+
+
+def page_etag(request, response) -> str:
+    """A strong ETag of the body with this render's CSP nonce taken out: two renders of an
+    unchanged page differ only in their nonce."""
+    content = response.content
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce:
+        content = content.replace(str(nonce).encode(), b"")
+    return quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
 
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")

@@ -16,12 +16,14 @@ class RankingsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from kisha.core.frontend_cache import register_purge_paths
         from kisha.core.metrics import metrics_register
         from kisha.core.slots import register_slot
 
         from . import signals  # noqa: F401  (keeps the live-article set and fragment current)
-        from .fragments import rankings_slot
+        from .fragments import ranking_paths, rankings_slot
         from .metrics import metrics_prometheus
 
         register_slot("rankings", rankings_slot)
+        register_purge_paths(ranking_paths)
         metrics_register("rankings", metrics_prometheus)

@@ -67,3 +67,13 @@ def rankings_slot(request, context: dict) -> str:
     """The sidebar slot: the block plus its stylesheet and the small tab script."""
     block = rankings_block_html()
     return render_to_string("rankings/slot.html", {"block": block}) if block.strip() else ""
+
+
+def ranking_paths(page) -> list[str]:
+    """What a front-end cache keeps that lists `page` when it is an article: the sidebar
+    fragment and the JSON of each window (kisha.core.frontend_cache.register_purge_paths)."""
+    from kisha.news.models import ArticlePage
+
+    if not isinstance(page, ArticlePage):
+        return []
+    return ["/fragments/rankings/", *(f"/api/rankings/?window={key}" for key in WINDOWS)]
