@@ -45,6 +45,11 @@ class PublicCacheMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
             return response
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            # A session an anonymous reader carries is the passage of a password-restricted
+            # page (or a form's state): what it sees may be a page others may not.
+            patch_cache_control(response, private=True, no_store=True)
+            return response
         if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             # A cookie or a CSRF token belongs to one reader (Wagtail's password form for a
             # restricted page carries one): never a shared copy.

@@ -124,6 +124,28 @@ def test_a_password_form_carries_a_csrf_token_and_is_never_shared(client, purgin
     assert "public" not in directives(response)
 
 
+def test_a_page_unlocked_with_its_password_is_never_shared(client, purging, article):
+    """After the password, the reader's session carries the passage and no cookie is set on
+    the next answers: without a rule of its own, the full article would go out as public
+    (and with no Vary: Cookie, a shared cache would hand it to everyone)."""
+    import re
+
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="himitsu"
+    )
+    form = client.get(article.url).content.decode()
+    action = re.search(r'action="([^"]+)"', form).group(1).replace("&amp;", "&")
+    client.post(action, {"password": "himitsu", "return_url": article.url})
+    response = client.get(article.url)
+    assert article.lead in response.content.decode()  # unlocked
+    assert not response.cookies
+    assert {"private", "no-store"} <= directives(response)
+    assert "public" not in directives(response)
+    assert restriction.pk
+
+
 def test_the_etag_leaves_out_the_csp_nonce(rf):
     """Two renders that differ only in their nonce are the same page to a cache."""
     from django.http import HttpResponse
