@@ -7,7 +7,6 @@ Works on the WSGI environ (Django's request.META is the same dict) and the raw b
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import json
 import logging
 import re
@@ -16,9 +15,10 @@ from functools import lru_cache
 
 from crawlerdetect import CrawlerDetect
 
+from kisha.core.addresses import network_of, trusted_peer
+
 from .backends import get_backend
 from .backends.base import Outcome
-from .conf import conf
 from .live import is_live_article
 from .metrics import metrics_incr
 
@@ -62,22 +62,13 @@ def is_prefetch(environ: dict) -> bool:
 
 
 def client_address(environ: dict) -> str:
-    """The reader's address for the rate limit: REMOTE_ADDR, or the entry KISHA_RANKINGS_PROXY_COUNT
-    hops from the right of X-Forwarded-For behind trusted proxies. IPv6 is limited per /64,
-    which one subscriber usually holds whole."""
-    raw = environ.get("REMOTE_ADDR", "")
-    hops = int(conf("KISHA_RANKINGS_PROXY_COUNT"))
-    if hops > 0:
-        forwarded = [part.strip() for part in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= hops:
-            raw = forwarded[-hops]
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
+    """The reader's address for the rate limit: the trusted peer (kisha.core.addresses, the
+    rule login lockouts use too), an IPv6 /64 as `<network>/64`, "unknown" without one."""
+    address = trusted_peer(environ)
+    if address is None:
         return "unknown"
     if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address) + "/64"
+        return f"{network_of(address).network_address}/64"
     return str(address)
 
 

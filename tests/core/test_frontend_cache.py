@@ -4,7 +4,6 @@ from the environment."""
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
@@ -20,27 +19,16 @@ from kisha.core.frontend_cache import (
     urls_purge,
 )
 from tests.frontend import FakeFront, free_port_refusing
+from tests.logs import warnings_of
 from tests.processes import ROOT
 
 pytestmark = pytest.mark.django_db
 
 
-class Records(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
 @pytest.fixture
 def purge_log():
-    handler = Records()
-    logger = logging.getLogger("kisha.core.frontend_cache")
-    logger.addHandler(handler)
-    yield handler.messages
-    logger.removeHandler(handler)
+    with warnings_of("kisha.core.frontend_cache") as messages:
+        yield messages
 
 
 def test_a_publish_does_not_wait_for_a_slow_front(

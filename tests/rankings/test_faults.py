@@ -8,7 +8,6 @@ Redis had acknowledged.
 
 from __future__ import annotations
 
-import logging
 import time
 
 import pytest
@@ -21,6 +20,7 @@ from kisha.rankings.backends.redis import RedisCounter
 from kisha.rankings.metrics import metrics_snapshot, metrics_totals
 from kisha.rankings.models import HourlyViews
 from kisha.rankings.services import batch_apply, rankings_fold
+from tests.logs import warnings_of
 
 from .conftest import send
 
@@ -61,22 +61,10 @@ def counter_slow_to_retry(own_redis):
     counter.client.close()
 
 
-class Records(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
 @pytest.fixture
 def warnings_log():
-    handler = Records()
-    logger = logging.getLogger("kisha.rankings")
-    logger.addHandler(handler)
-    yield handler.messages
-    logger.removeHandler(handler)
+    with warnings_of("kisha.rankings") as messages:
+        yield messages
 
 
 def total() -> int:
