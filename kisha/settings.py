@@ -273,6 +273,19 @@ else:
         }
     }
 
+# Cache-tag purge times for Kisha's own page cache (kisha.core.pagecache): tiny, never evicted
+# (an evicted purge time would make a purged page fresh again). In Redis they are keys without
+# an expiry: run Redis with maxmemory-policy volatile-lru or noeviction (docs/operations.md).
+if REDIS_URL:
+    CACHES["tags"] = {**CACHES["default"], "TIMEOUT": None}
+else:
+    CACHES["tags"] = {
+        **CACHES["default"],
+        "LOCATION": str(Path(CACHES["default"]["LOCATION"]) / "tags"),
+        "TIMEOUT": None,
+        "OPTIONS": {"eviction_policy": "none"},
+    }
+
 # Wagtail writes every rendition it hands out to this cache, a write per image per page; the
 # listings prefetch their renditions anyway, so the writes would only cost time (3 ms a page).
 CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
@@ -473,7 +486,8 @@ KISHA_SHARED_CACHE_SECONDS = config_int("KISHA_SHARED_CACHE_SECONDS", 3600)
 
 def _frontend_cache() -> dict[str, dict]:
     """Wagtail's WAGTAILFRONTENDCACHE from the environment: one HTTP PURGE back end per URL in
-    KISHA_FRONTEND_CACHE (Varnish, nginx), Cloudflare with a zone id and token, CloudFront with
+    KISHA_FRONTEND_CACHE (a cache purged by URL), one tag-purging back end per URL in
+    KISHA_VARNISH (Varnish with the shipped VCL), Cloudflare with a zone id and token, CloudFront with
     a distribution id (boto3 must then be installed)."""
     backends: dict[str, dict] = {}
     for number, location in enumerate(config_list("KISHA_FRONTEND_CACHE"), start=1):
@@ -484,6 +498,18 @@ def _frontend_cache() -> dict[str, dict]:
             )
         backends[f"http{number}"] = {
             "BACKEND": "kisha.core.frontend_cache.TimeoutHTTPBackend",
+            "LOCATION": location,
+            "TIMEOUT": config_float("KISHA_FRONTEND_CACHE_TIMEOUT", 5.0),
+        }
+    # Varnish with the shipped VCL (deploy/varnish/kisha.vcl): purged by cache tag (xkey).
+    for number, location in enumerate(config_list("KISHA_VARNISH"), start=1):
+        if not location.startswith(("http://", "https://")):
+            raise ImproperlyConfigured(
+                "The environment variable KISHA_VARNISH must list http:// or https:// URLs "
+                f"separated by commas; {location!r} is not one."
+            )
+        backends[f"varnish{number}"] = {
+            "BACKEND": "kisha.core.frontend_cache.XkeyHTTPBackend",
             "LOCATION": location,
             "TIMEOUT": config_float("KISHA_FRONTEND_CACHE_TIMEOUT", 5.0),
         }
@@ -517,6 +543,20 @@ def _frontend_cache() -> dict[str, dict]:
 
 
 WAGTAILFRONTENDCACHE = _frontend_cache()
+# Kisha's own anonymous page cache (kisha.core.pagecache): "auto" turns it on when no front-end
+# cache is configured (the embedded default), "on" and "off" say so.
+_page_cache = config("KISHA_PAGE_CACHE", "auto").lower()
+if _page_cache not in ("auto", "on", "off"):
+    raise ImproperlyConfigured(
+        f"The environment variable KISHA_PAGE_CACHE must be auto, on or off, not {_page_cache!r}."
+    )
+KISHA_PAGE_CACHE = _page_cache == "on" or (_page_cache == "auto" and not WAGTAILFRONTENDCACHE)
+# After its lifetime or a soft purge, a cached page is still served for this many seconds to
+# the readers who arrive while one request renders its new copy.
+KISHA_PAGE_CACHE_GRACE = config_int("KISHA_PAGE_CACHE_GRACE", 3600, minimum=0)
+# How far apart the clocks of the application servers may be: a copy rendered less than this
+# after a purge of its tags is treated as rendered before it.
+KISHA_PAGE_CACHE_CLOCK_SKEW = config_float("KISHA_PAGE_CACHE_CLOCK_SKEW", 0.5)
 # A failed purge is tried again this many times, waiting KISHA_PURGE_RETRY_SECONDS, then twice
 # that, and so on; a publish never waits for any of it.
 KISHA_PURGE_RETRIES = config_int("KISHA_PURGE_RETRIES", 3)

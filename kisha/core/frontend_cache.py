@@ -1,8 +1,10 @@
-"""Purging the front-end cache (Varnish, nginx, a CDN): after the commit, off the editor's request,
-with a timeout per request and bounded retries.
+"""Purging cached pages after a change: Kisha's own page cache at once, after the commit; the
+front-end caches (Varnish, nginx, a CDN) from the task worker, off the editor's request, with a
+timeout per request and bounded retries.
 
-What to purge is the caller's business (`kisha.news.services.urls_showing`); this module only
-sends full URLs to the back ends of settings.WAGTAILFRONTENDCACHE. Wagtail's `PurgeBatch` would
+What to purge is the caller's business (kisha.news.services: `urls_showing` and `tags_showing`);
+this module sends cache tags to what purges by tag (Kisha's page cache, Varnish with xkey) and
+full URLs to the other back ends of settings.WAGTAILFRONTENDCACHE. Wagtail's `PurgeBatch` would
 send them from its own task, with no timeout and no retry, so Kisha calls the back ends itself.
 """
 
@@ -83,6 +85,30 @@ class TimeoutHTTPBackend(HTTPBackend):
             raise PurgeFailed(failed, reason)
 
 
+class XkeyHTTPBackend(TimeoutHTTPBackend):
+    """Varnish with varnish-modules' xkey (deploy/varnish/kisha.vcl): purges every object
+    tagged with any of the tags in one request, `xkey-purge` (hard: never served again) or
+    `xkey-softpurge` (soft: served stale once while refetched); URLs as TimeoutHTTPBackend."""
+
+    def purge_tags(self, tags: list[str], *, hard: bool) -> None:
+        header = "xkey-purge" if hard else "xkey-softpurge"
+        request = PurgeRequest(
+            url=urlunsplit([self.cache_scheme, self.cache_netloc, "/", "", ""]),
+            headers={header: " ".join(tags), "User-Agent": "Kisha-purge/" + wagtail_version},
+        )
+        try:
+            with urlopen(request, timeout=self.timeout):  # noqa: S310 (the configured LOCATION)
+                pass
+        except HTTPError as exc:
+            raise PurgeFailed(tags, f"HTTP {exc.code} {exc.reason}") from exc
+        except (URLError, OSError) as exc:
+            raise PurgeFailed(tags, str(getattr(exc, "reason", exc))) from exc
+
+
+# The name, in retries and logs, of Kisha's own page cache (kisha.core.pagecache).
+PAGE_CACHE = "page-cache"
+
+
 # Apps whose own URLs show pages (the rankings fragment) say which, from their AppConfig.ready():
 # a function of the changed page returning site-relative paths such as "/fragments/rankings/".
 _purge_paths: list[Callable[[Any], Iterable[str]]] = []
@@ -102,33 +128,64 @@ def frontend_cache_configured() -> bool:
     return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
-def urls_purge(*, urls: Iterable[str], backend: str | None = None) -> dict[str, list[str]]:
-    """Send `urls` to every configured back end (or to `backend` alone) that serves their host.
+def purge_wanted() -> tuple[bool, bool]:
+    """(URLs, tags): whether anything configured purges by URL, and by tag."""
+    from . import pagecache
 
-    Returns the URLs that failed, by back-end name; never raises for a back end's failure.
-    """
-    urls = sorted(set(urls))
-    failed: dict[str, list[str]] = {}
+    urls, tags = False, pagecache.enabled()
+    for instance in get_backends().values():
+        if hasattr(instance, "purge_tags"):
+            tags = True
+        else:
+            urls = True
+    return urls, tags
+
+
+def purge_send(
+    *, urls: Iterable[str], tags: Iterable[str] = (), hard: bool = False, backend: str | None = None
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Send a purge to every configured front-end back end that serves the URLs' hosts (or to
+    `backend` alone; PAGE_CACHE names Kisha's own): tags to those that purge by tag, URLs to the
+    others. Returns what failed, by back-end name, as (urls, tags); never raises for a back
+    end's failure."""
+    from . import pagecache
+
+    urls, tags = sorted(set(urls)), sorted(set(tags))
+    failed: dict[str, tuple[list[str], list[str]]] = {}
+    if backend == PAGE_CACHE:
+        if tags and not pagecache.tags_purge(tags, hard=hard):
+            failed[PAGE_CACHE] = ([], tags)
+        return failed
     names = [backend] if backend else None
     for name, instance in get_backends(backends=names).items():
+        by_tag = bool(tags) and hasattr(instance, "purge_tags")
         mine = [u for u in urls if instance.invalidates_hostname(urlsplit(u).hostname or "")]
-        if not mine:
+        if not by_tag and not mine:
             continue
         try:
-            instance.purge_batch(mine)
+            if by_tag:
+                instance.purge_tags(tags, hard=hard)
+            else:
+                instance.purge_batch(mine)
         except PurgeFailed as exc:
-            failed[name] = exc.urls
+            failed[name] = ([], exc.urls) if by_tag else (exc.urls, [])
             logger.warning(
-                "front-end cache %s: %d of %d URLs not purged (%s)",
+                "front-end cache %s: %d %s not purged (%s)",
                 name,
                 len(exc.urls),
-                len(mine),
+                "tags" if by_tag else "URLs",
                 exc.reason,
             )
         except Exception as exc:
-            failed[name] = mine
-            logger.warning("front-end cache %s: %d URLs not purged (%r)", name, len(mine), exc)
+            failed[name] = ([], tags) if by_tag else (mine, [])
+            logger.warning("front-end cache %s: purge failed (%r)", name, exc)
     return failed
+
+
+def urls_purge(*, urls: Iterable[str], backend: str | None = None) -> dict[str, list[str]]:
+    """Send `urls` to every configured back end (or to `backend` alone) that serves their host.
+    Returns the URLs that failed, by back-end name; never raises for a back end's failure."""
+    return {name: failed for name, (failed, _) in purge_send(urls=urls, backend=backend).items()}
 
 
 def retry_delay(*, attempt: int) -> timedelta:
@@ -142,14 +199,21 @@ _threads: list[threading.Thread] = []
 _threads_lock = threading.Lock()
 
 
-def _enqueue(urls: list[str], backend: str | None = None, attempt: int = 1) -> None:
+def _enqueue(
+    urls: list[str],
+    backend: str | None = None,
+    attempt: int = 1,
+    tags: list[str] | None = None,
+    hard: bool = False,
+) -> None:
     from kisha.core.tasks import purge_urls_task
 
     task = purge_urls_task
+    args = (urls, backend, attempt, tags or [], hard)
     if task.get_backend().supports_defer:
         if attempt > 1:
             task = task.using(run_after=timezone.now() + retry_delay(attempt=attempt - 1))
-        task.enqueue(urls, backend, attempt)
+        task.enqueue(*args)
         return
 
     # The immediate back end runs a task where it is enqueued: in the editor's request. A
@@ -157,7 +221,7 @@ def _enqueue(urls: list[str], backend: str | None = None, attempt: int = 1) -> N
     def run() -> None:
         if attempt > 1:
             threading.Event().wait(retry_delay(attempt=attempt - 1).total_seconds())
-        task.enqueue(urls, backend, attempt)
+        task.enqueue(*args)
 
     thread = threading.Thread(target=run, name="kisha-purge", daemon=True)
     with _threads_lock:
@@ -166,28 +230,82 @@ def _enqueue(urls: list[str], backend: str | None = None, attempt: int = 1) -> N
     thread.start()
 
 
-def purge_after_commit(*, urls: Iterable[str]) -> None:
-    """Purge `urls` once the current transaction commits (at once outside one), in the task
-    worker; does nothing when no front-end cache is configured."""
-    if not frontend_cache_configured():
+class _Batch:
+    """The purges asked for in one transaction, sent once when it commits: a publish saves the
+    page and then signals the publication, and both ask to purge the same tags."""
+
+    def __init__(self) -> None:
+        self.urls: set[str] = set()
+        self.soft: set[str] = set()
+        self.hard: set[str] = set()
+
+    def add(self, urls: Iterable[str], tags: Iterable[str], hard: bool) -> None:
+        self.urls.update(urls)
+        (self.hard if hard else self.soft).update(tags)
+
+    def __call__(self) -> None:
+        from . import pagecache
+
+        connection = transaction.get_connection()
+        if getattr(connection, "_kisha_purge_batch", None) is self:
+            del connection._kisha_purge_batch
+        soft = sorted(self.soft - self.hard)
+        for tags, hard in ((sorted(self.hard), True), (soft, False)):
+            if tags and pagecache.enabled() and not pagecache.tags_purge(tags, hard=hard):
+                _enqueue([], PAGE_CACHE, 2, tags, hard)
+        if frontend_cache_configured():
+            urls = sorted(self.urls)
+            if self.hard:  # the URLs go with the hard tags: a URL purge is always hard
+                _enqueue(urls, None, 1, sorted(self.hard), True)
+                urls = []
+            if soft or urls:
+                _enqueue(urls, None, 1, soft, False)
+
+
+def purge_after_commit(
+    *, urls: Iterable[str] = (), tags: Iterable[str] = (), hard: bool = False
+) -> None:
+    """Once the current transaction commits (at once outside one): purge `tags` from Kisha's
+    own page cache there and then (a few cache writes; retried in the task worker if the cache
+    cannot take them), and send `urls` and `tags` to the front-end caches from the task worker.
+    What one transaction asks for is sent once. Nothing to do for what is not configured."""
+    from . import pagecache
+
+    urls, tags = set(urls), set(tags)
+    if not ((pagecache.enabled() and tags) or (frontend_cache_configured() and (urls or tags))):
         return
-    urls = sorted(set(urls))
-    if urls:
-        transaction.on_commit(lambda: _enqueue(urls), robust=True)
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_kisha_purge_batch", None)
+    # Still waiting for this transaction's commit? (A rollback drops the callback.)
+    if (
+        connection.in_atomic_block
+        and batch is not None
+        and any(callback is batch for _, callback, _ in connection.run_on_commit)
+    ):
+        batch.add(urls, tags, hard)
+        return
+    batch = _Batch()
+    batch.add(urls, tags, hard)
+    if connection.in_atomic_block:
+        connection._kisha_purge_batch = batch
+    transaction.on_commit(batch, robust=True)
 
 
-def purge_retry(*, failed: dict[str, list[str]], attempt: int) -> None:
-    """Try the failed URLs again, per back end, until KISHA_PURGE_RETRIES tries have been made."""
-    for backend, urls in failed.items():
+def purge_retry(
+    *, failed: dict[str, tuple[list[str], list[str]]], attempt: int, hard: bool
+) -> None:
+    """Try what failed again, per back end, until KISHA_PURGE_RETRIES tries have been made."""
+    for backend, (urls, tags) in failed.items():
         if attempt > settings.KISHA_PURGE_RETRIES:
             logger.warning(
-                "front-end cache %s: giving up on %d URLs after %d retries",
+                "front-end cache %s: giving up on %d URLs and %d tags after %d retries",
                 backend,
                 len(urls),
+                len(tags),
                 settings.KISHA_PURGE_RETRIES,
             )
             continue
-        _enqueue(urls, backend, attempt + 1)
+        _enqueue(urls, backend, attempt + 1, tags, hard)
 
 
 def purges_join(timeout: float = 30.0) -> None:

@@ -2,12 +2,15 @@
 admin's own Content-Security-Policy, and the Japanese 414 for over-long URLs."""
 
 import hashlib
+import re
 
 from csp.middleware import CSPMiddleware, PolicyParts
 
 from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
+
+from kisha.core import cachetags, pagecache
 
 # /-/ holds the operations endpoints (health, metrics), which set no-store themselves.
 PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/-/")
@@ -56,35 +59,77 @@ class PublicCacheMiddleware:
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_store=True)
             return response
-        if response.status_code not in (200, 301, 404) or response.has_header("Cache-Control"):
+        if response.status_code not in (200, 301, 404):
             return response
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=0,
-            must_revalidate=True,
-            s_maxage=shared_seconds(request, response),
-        )
-        vary_drop(response, {"cookie", "accept-encoding"})
-        if response.status_code == 200 and not response.streaming:
-            response.headers["ETag"] = page_etag(request, response)
+        if response.has_header("Cache-Control"):
+            # The view chose its own lifetime (the fragments): tag and keep it for that long.
+            seconds = own_shared_seconds(response["Cache-Control"])
+            stored_seconds = seconds
+        else:
+            seconds = shared_seconds(request, response)
+            patch_cache_control(
+                response, public=True, max_age=0, must_revalidate=True, s_maxage=seconds
+            )
+            vary_drop(response, {"cookie", "accept-encoding"})
+            # Kisha's own cache is purged by tag like a front, so it keeps pages long.
+            stored_seconds = (
+                settings.KISHA_SHARED_CACHE_SECONDS if is_purged(request, response) else seconds
+            )
+            if response.status_code == 200 and not response.streaming:
+                response.headers["ETag"] = page_etag(request, response)
+        tags = response_tags(request, response)
+        if not seconds or not tags:
+            return response
+        response[cachetags.HEADER] = cachetags.tags_header(tags)
+        if response.status_code in (200, 301):
+            pagecache.store(request, response, seconds=stored_seconds, tags=tags)
+        if response.has_header("ETag"):
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
 
+def is_wagtail(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "wagtail_serve"
+
+
+def is_purged(request, response) -> bool:
+    """Wagtail's pages and their 404s: every change purges what shows it."""
+    return is_wagtail(request) and response.status_code in (200, 404)
+
+
 def shared_seconds(request, response) -> int:
-    """Long for what a purge reaches (Wagtail's pages and their 404s), short for the rest."""
+    """Long for what a purge reaches, short for the rest."""
     from kisha.core.frontend_cache import frontend_cache_configured
 
-    match = getattr(request, "resolver_match", None)
-    purged = (
-        match is not None
-        and match.url_name == "wagtail_serve"
-        and response.status_code in (200, 404)
-    )
-    if purged and frontend_cache_configured():
+    if is_purged(request, response) and frontend_cache_configured():
         return settings.KISHA_SHARED_CACHE_SECONDS
     return settings.KISHA_PAGE_CACHE_SECONDS
+
+
+SHARED_DIRECTIVE = re.compile(r"\bs-maxage\s*=\s*(\d+)", re.IGNORECASE)
+
+
+def own_shared_seconds(cache_control: str) -> int:
+    """How long a view's own Cache-Control lets a shared cache keep the response (0: not)."""
+    directives = {d.strip().split("=")[0].lower() for d in cache_control.split(",")}
+    if "public" not in directives or directives & {"private", "no-store", "no-cache"}:
+        return 0
+    match = SHARED_DIRECTIVE.search(cache_control)
+    return int(match.group(1)) if match else 0
+
+
+def response_tags(request, response) -> set[str]:
+    """The cache tags of a shared response: what its view said it shows; for Wagtail's 404s,
+    their site and `missing` (a page published there later purges them)."""
+    tags = cachetags.tags_of(request)
+    if not tags and is_wagtail(request) and response.status_code == 404:
+        from wagtail.models import Site
+
+        site = Site.find_for_request(request)
+        if site is not None:
+            tags = {cachetags.site_tag(site.id), cachetags.MISSING}
+    return tags
 
 
 def vary_drop(response, names: set[str]) -> None:

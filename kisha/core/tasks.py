@@ -4,11 +4,18 @@ from django_tasks import task
 
 
 @task()
-def purge_urls_task(urls: list[str], backend: str | None = None, attempt: int = 1) -> None:
-    """Purge full URLs from the front-end cache; failures are tried again later, a bounded
-    number of times (kisha.core.frontend_cache.purge_retry)."""
-    from .frontend_cache import purge_retry, urls_purge
+def purge_urls_task(
+    urls: list[str],
+    backend: str | None = None,
+    attempt: int = 1,
+    tags: list[str] | None = None,
+    hard: bool = False,
+) -> None:
+    """Purge full URLs and cache tags from the front-end caches (or from `backend` alone);
+    failures are tried again later, a bounded number of times
+    (kisha.core.frontend_cache.purge_retry)."""
+    from .frontend_cache import purge_retry, purge_send
 
-    failed = urls_purge(urls=urls, backend=backend)
+    failed = purge_send(urls=urls, tags=tags or [], hard=hard, backend=backend)
     if failed:
-        purge_retry(failed=failed, attempt=attempt)
+        purge_retry(failed=failed, attempt=attempt, hard=hard)

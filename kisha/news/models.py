@@ -23,6 +23,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from kisha.core.cachetags import author_tag, tags_add
 from kisha.core.models import BasePage, KishaImage
 from kisha.core.text import count_characters, reading_minutes
 
@@ -269,6 +270,7 @@ class AuthorIndexPage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
             author = Author.objects.select_related("photo").get(slug=slug)
         except Author.DoesNotExist as exc:
             raise Http404("執筆者が見つかりません") from exc
+        tags_add(request, author_tag(author.id))
         return self.render(
             request,
             template="news/author_page.html",
@@ -434,4 +436,5 @@ class ArticlePage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(article_detail_context(article=self))
+        tags_add(request, *(author_tag(author.id) for author in context["article_authors"]))
         return context

@@ -110,37 +110,105 @@ def urls_showing(*, page: Page) -> list[str]:
     return sorted(urls)
 
 
-def purge_pages_showing(*, page: Page) -> None:
-    """Purge exactly the cached URLs that show `page` from the front-end cache, once the
-    transaction commits, in the task worker (kisha.core.frontend_cache). Nothing to do when no
-    front-end cache is configured; a purge never fails or slows the editor's publish."""
-    from kisha.core.frontend_cache import frontend_cache_configured, purge_after_commit
+def tags_showing(*, page: Page) -> list[str]:
+    """The cache tags of every response that shows `page` (kisha.core.cachetags).
 
-    if frontend_cache_configured():
-        purge_after_commit(urls=urls_showing(page=page))
+    An article: itself, its section, its primary topic, its authors' profiles, the home pages,
+    the rankings and Wagtail's 404s (it may now be where one was). Any other page (a section,
+    a topic, the home page) is named in every page's menus and breadcrumbs: its whole site.
+    """
+    from kisha.core import cachetags
+
+    from .models import ArticlePage, HomePage
+
+    specific = page.specific
+    if not isinstance(specific, ArticlePage):
+        site = specific.get_site()
+        if site is None:
+            return []
+        return [cachetags.site_tag(site.id), cachetags.page_tag(specific.id)]
+    tags = {
+        cachetags.page_tag(specific.id),
+        cachetags.RANKINGS,
+        cachetags.MISSING,
+        *(cachetags.page_tag(home_id) for home_id in HomePage.objects.values_list("id", flat=True)),
+        *(
+            cachetags.author_tag(author_id)
+            for author_id in specific.authors.values_list("id", flat=True)
+        ),
+    }
+    parent_id = specific.get_parent().id if specific.depth > 1 else None
+    if parent_id:
+        tags.add(cachetags.page_tag(parent_id))
+    if specific.primary_topic_id:
+        tags.add(cachetags.page_tag(specific.primary_topic_id))
+    return sorted(tags)
 
 
-def purge_author_pages(*, author) -> None:
-    """Purge an author's profile (its first listing page) and the 執筆者 index."""
-    from kisha.core.frontend_cache import frontend_cache_configured, purge_after_commit
+def purge_pages_showing(*, page: Page, hard: bool = False) -> None:
+    """Purge every cached copy that shows `page`, once the transaction commits: by tag from
+    Kisha's page cache and Varnish, by URL from the other fronts (kisha.core.frontend_cache).
+    `hard` (an unpublish, a restriction) means no reader may get the old copy again. A purge
+    never fails or slows the editor's publish."""
+    from kisha.core.frontend_cache import purge_after_commit, purge_wanted
+
+    by_url, by_tag = purge_wanted()
+    if by_url or by_tag:
+        purge_after_commit(
+            urls=urls_showing(page=page) if by_url else [],
+            tags=tags_showing(page=page) if by_tag else [],
+            hard=hard,
+        )
+
+
+def purge_site(*, page: Page, hard: bool = True) -> None:
+    """Purge every cached page of `page`'s site by tag (a view restriction or a move changes
+    what every page under it shows); URL-only fronts get the URLs that show `page` and every
+    live page under it."""
+    from kisha.core import cachetags
+    from kisha.core.frontend_cache import purge_after_commit, purge_wanted
+
+    by_url, by_tag = purge_wanted()
+    site = page.get_site()
+    tags = [cachetags.site_tag(site.id)] if by_tag and site is not None else []
+    urls: set[str] = set()
+    if by_url:
+        urls.update(urls_showing(page=page))
+        for descendant in page.get_descendants().live().specific().iterator():
+            urls.update(urls_showing(page=descendant))
+    if urls or tags:
+        purge_after_commit(urls=urls, tags=tags, hard=hard)
+
+
+def purge_author_pages(*, author, hard: bool = False) -> None:
+    """Purge an author's profile, the 執筆者 index and the articles that carry the byline."""
+    from kisha.core import cachetags
+    from kisha.core.frontend_cache import purge_after_commit, purge_wanted
 
     from .selectors import author_index
 
-    if not frontend_cache_configured():
-        return
+    by_url, by_tag = purge_wanted()
     index_page = author_index()
-    index_url = index_page.get_full_url() if index_page else None
-    if index_url:
-        purge_after_commit(urls=[index_url, f"{index_url}{author.slug}/"])
+    tags = [cachetags.author_tag(author.id)]
+    urls = []
+    if index_page is not None:
+        tags.append(cachetags.page_tag(index_page.id))
+        index_url = index_page.get_full_url() if by_url else None
+        if index_url:
+            urls = [index_url, f"{index_url}{author.slug}/"]
+    if by_url or by_tag:
+        purge_after_commit(urls=urls, tags=tags if by_tag else [], hard=hard)
 
 
 def purge_page_moved_from(*, page: Page, url_path_before: str) -> None:
-    """Purge a page's old URL and its continuation pages after its slug changed."""
-    from kisha.core.frontend_cache import frontend_cache_configured, purge_after_commit
+    """Purge a page's old URL and its continuation pages after its slug changed (by tag, the
+    page's own tag covers them: purge_pages_showing)."""
+    from kisha.core.frontend_cache import purge_after_commit, purge_wanted
 
     from .models import ArticlePage
 
-    if not frontend_cache_configured():
+    by_url, _ = purge_wanted()
+    if not by_url:
         return
     specific = page.specific
     old = Page(id=specific.id, path=specific.path, depth=specific.depth, url_path=url_path_before)

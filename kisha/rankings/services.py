@@ -185,10 +185,15 @@ def rankings_refresh(*, now: dt.datetime | None = None) -> dict[str, list[list[i
 
 
 def rankings_clear_cache() -> None:
+    """Drop the cached block and JSON, and purge every cached copy of them (tag `rankings`)."""
+    from kisha.core.cachetags import RANKINGS
+    from kisha.core.frontend_cache import purge_after_commit
+
     try:
         cache.delete_many([generation_key(key) for key in FRAGMENT_CACHE_KEYS])
     except Exception:
         logger.warning("rankings: could not clear the cached fragment")
+    purge_after_commit(tags=[RANKINGS])
 
 
 def rankings_prune(*, now: dt.datetime | None = None) -> dict[str, int]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
+from kisha.core.cachetags import HEADER, RANKINGS, tags_add
 from kisha.core.memo import generation_key
 from kisha.core.text import jst_iso
 
@@ -96,6 +97,7 @@ def rankings_json(request: HttpRequest) -> HttpResponse:
     )
     seconds = int(conf("KISHA_RANKINGS_FRAGMENT_SECONDS"))
     patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
+    response[HEADER] = RANKINGS  # /api/ is outside the page middleware: tagged here
     return response
 
 
@@ -106,6 +108,7 @@ def rankings_fragment(request: HttpRequest) -> HttpResponse:
         response["Allow"] = "GET, HEAD"
         return response
     response = HttpResponse(rankings_block_html(), content_type="text/html; charset=utf-8")
+    tags_add(request, RANKINGS)
     seconds = int(conf("KISHA_RANKINGS_FRAGMENT_SECONDS"))
     patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
     return response

@@ -58,8 +58,13 @@ class WirePromoteError(Exception):
 
 
 def wire_clear_cache() -> None:
-    """Forget the rendered ticker and banner so the next page shows the new state."""
+    """Forget the rendered ticker and banner so the next page shows the new state, and purge
+    every cached copy of their fragments (tag `wire`)."""
+    from kisha.core.cachetags import WIRE
+    from kisha.core.frontend_cache import purge_after_commit
+
     cache.delete_many([TICKER_CACHE_KEY, BANNER_CACHE_KEY])
+    purge_after_commit(tags=[WIRE])
 
 
 def _max_bytes() -> int:

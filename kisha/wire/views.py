@@ -11,11 +11,13 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from kisha.core.cachetags import WIRE, tags_add
 from kisha.wire import chrome
 from kisha.wire.selectors import wire_listing
 
 
-def _fragment(html: str) -> HttpResponse:
+def _fragment(request: HttpRequest, html: str) -> HttpResponse:
+    tags_add(request, WIRE)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     seconds = chrome.fragment_seconds()
     patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
@@ -25,12 +27,12 @@ def _fragment(html: str) -> HttpResponse:
 
 @require_safe
 def ticker_fragment(request: HttpRequest) -> HttpResponse:
-    return _fragment(chrome.ticker_html())
+    return _fragment(request, chrome.ticker_html())
 
 
 @require_safe
 def banner_fragment(request: HttpRequest) -> HttpResponse:
-    return _fragment(chrome.banner_html())
+    return _fragment(request, chrome.banner_html())
 
 
 @require_safe

@@ -125,7 +125,7 @@ def test_with_the_database_queue_a_retry_is_deferred(settings):
     }
     purge_urls_task.call(["http://localhost/world/"], None, 1)
     retry = DBTaskResult.objects.get()
-    assert retry.args_kwargs["args"] == [["http://localhost/world/"], "front", 2]
+    assert retry.args_kwargs["args"] == [["http://localhost/world/"], "front", 2, [], False]
     wait = (retry.run_after - timezone.now()).total_seconds()
     assert 25 < wait <= 30
     retry.delete()
