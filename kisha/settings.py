@@ -554,9 +554,10 @@ KISHA_PAGE_CACHE = _page_cache == "on" or (_page_cache == "auto" and not WAGTAIL
 # After its lifetime or a soft purge, a cached page is still served for this many seconds to
 # the readers who arrive while one request renders its new copy.
 KISHA_PAGE_CACHE_GRACE = config_int("KISHA_PAGE_CACHE_GRACE", 3600, minimum=0)
-# How far apart the clocks of the application servers may be: a copy rendered less than this
-# after a purge of its tags is treated as rendered before it.
-KISHA_PAGE_CACHE_CLOCK_SKEW = config_float("KISHA_PAGE_CACHE_CLOCK_SKEW", 0.5)
+# How far apart the clocks of the application servers may be (NTP keeps them within a few
+# milliseconds): a copy rendered less than this after a purge of its tags is treated as
+# rendered before it, and rendered again.
+KISHA_PAGE_CACHE_CLOCK_SKEW = config_float("KISHA_PAGE_CACHE_CLOCK_SKEW", 0.02)
 # A failed purge is tried again this many times, waiting KISHA_PURGE_RETRY_SECONDS, then twice
 # that, and so on; a publish never waits for any of it.
 KISHA_PURGE_RETRIES = config_int("KISHA_PURGE_RETRIES", 3)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 
 from kisha.core.memo import memos_forget
@@ -19,10 +19,12 @@ from kisha.news.services import site_ensure_home
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    for alias in ("default", "tags"):
+        caches[alias].clear()
     memos_forget()
     yield
-    cache.clear()
+    for alias in ("default", "tags"):
+        caches[alias].clear()
     memos_forget()
 
 
