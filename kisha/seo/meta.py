@@ -17,7 +17,7 @@ from django.utils.html import strip_tags
 from kisha.core.sites import site_url
 from kisha.core.text import jst_iso, truncate_width
 
-from . import conf
+from . import conf, structured
 
 # Google shows about 120 Japanese characters of a description; a kanji is two columns.
 DESCRIPTION_COLUMNS = 240
@@ -141,11 +141,43 @@ def head_meta(context) -> HeadMeta | None:
     else:
         title = f"{_numbered(name, number)} | {site_name}"
 
-    image = social_image(page.social_image) if page.social_image_id else None
+    sns_image = page.social_image if page.social_image_id else None
+    image = social_image(sns_image)
     if image is None and isinstance(page, ArticlePage):
         image = social_image(context.get("hero"))
     if image is None:
         image = SocialImage(url=logo_url(), width=512, height=512, alt=site_name, photo=False)
+    home_url = f"{site_url()}/"
+    if isinstance(page, ArticlePage):
+        section = context.get("section")
+        first_page = own_url
+        trail = [(site_name, home_url)]
+        if section is not None:
+            trail.append((section.label, absolute(section.url)))
+        trail.append((page.title, first_page))
+        json_ld = [
+            structured.news_article(
+                page=page,
+                url=first_page,
+                section=section,
+                authors=context.get("article_authors") or [],
+                image=context.get("hero") or sns_image,
+                page_count=context.get("page_count") or 1,
+                description=description,
+            ),
+            structured.breadcrumbs(trail),
+        ]
+    elif isinstance(page, HomePage):
+        json_ld = [structured.website(), structured.organization()]
+    else:
+        trail = [
+            (ancestor.title if ancestor.depth > 2 else site_name, ancestor.get_full_url())
+            for ancestor in page.get_ancestors().filter(depth__gte=2)
+        ]
+        trail.append((page.title, own_url))
+        if author is not None:
+            trail.append((author.name, absolute(author.url)))
+        json_ld = [structured.breadcrumbs([(n, u) for n, u in trail if u])]
     return HeadMeta(
         title=title,
         description=description,
@@ -157,4 +189,5 @@ def head_meta(context) -> HeadMeta | None:
         prev=prev,
         next=next_,
         og_extra=og_extra,
+        json_ld=json_ld,
     )
