@@ -178,6 +178,14 @@ def head_meta(context) -> HeadMeta | None:
         if author is not None:
             trail.append((author.name, absolute(author.url)))
         json_ld = [structured.breadcrumbs([(n, u) for n, u in trail if u])]
+    from .feeds import feed_links
+
+    feeds = [{"title": site_name, **feed_links()}]
+    if author is not None:
+        feeds.append({"title": f"{author.name} | {site_name}", **feed_links("author", author.slug)})
+    elif isinstance(page, SectionPage | TopicPage):
+        kind = "section" if isinstance(page, SectionPage) else "topic"
+        feeds.append({"title": f"{name} | {site_name}", **feed_links(kind, page.slug)})
     return HeadMeta(
         title=title,
         description=description,
@@ -190,4 +198,5 @@ def head_meta(context) -> HeadMeta | None:
         next=next_,
         og_extra=og_extra,
         json_ld=json_ld,
+        feeds=feeds,
     )
