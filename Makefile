@@ -22,6 +22,9 @@ venv: $(VENV)/.installed
 system:
 	scripts/install-system-packages.sh
 
+# Every absolute URL (canonical links, feeds, sitemaps, social cards) starts with KISHA_SITE_URL,
+# so the demo's follows HOST and PORT unless it is set (docs/distribution.md).
+demo: export KISHA_SITE_URL ?= http://$(HOST):$(PORT)
 demo: venv
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0

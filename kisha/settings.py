@@ -581,3 +581,8 @@ for _item in config_list("KISHA_PERIODIC_TASKS"):
         raise ImproperlyConfigured(
             f"KISHA_PERIODIC_TASKS: {_item!r} is not 'dotted.task.path=seconds'"
         ) from _exc
+
+# 配信 (kisha.seo, docs/distribution.md): feeds, structured data, social cards, robots.txt.
+# Its other settings have defaults in kisha/seo/conf.py.
+INSTALLED_APPS = [*INSTALLED_APPS, "kisha.seo"]
+KISHA_FEED_FULL_TEXT = config_bool("KISHA_FEED_FULL_TEXT", False)

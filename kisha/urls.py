@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("", include("kisha.seo.urls")),  # robots.txt, favicon.ico, feeds
     path("", include("kisha.rankings.urls")),
     path("", include("kisha.wire.urls")),
     path("", include("kisha.search.urls")),

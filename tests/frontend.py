@@ -33,8 +33,13 @@ class FakeFront:
         self.thread.start()
 
     def purged(self) -> set[str]:
-        """The purged paths (with their query strings); every one asked for Host localhost."""
-        assert {host for _, _, host in self.requests} <= {"localhost"}
+        """The purged paths (with their query strings); every one asked for the site's host
+        (KISHA_SITE_URL's, which the default Site follows: kisha.core.sites)."""
+        from urllib.parse import urlsplit
+
+        from django.conf import settings
+
+        assert {host for _, _, host in self.requests} <= {urlsplit(settings.KISHA_SITE_URL).netloc}
         return {path for _, path, _ in self.requests}
 
     def clear(self) -> None:

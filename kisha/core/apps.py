@@ -10,10 +10,17 @@ class CoreConfig(AppConfig):
         from PIL import Image
 
         from django.conf import settings
+        from django.db.models.signals import post_migrate
 
         from . import (
             ops,  # noqa: F401  (its system check validates KISHA_OPS_ALLOWED_IPS)
             signals,  # noqa: F401  (the shared content generation follows every change)
+            sites,
+        )
+
+        # The default Site follows KISHA_SITE_URL after every migrate (kisha.core.sites).
+        post_migrate.connect(
+            sites.site_sync_default, sender=self, dispatch_uid="kisha.core.sites.sync"
         )
 
         # Pillow warns above MAX_IMAGE_PIXELS and refuses only above twice that, so half the

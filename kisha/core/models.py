@@ -175,7 +175,9 @@ class BasePage(Page):
         return self.listing_title or self.title
 
     def get_meta_description(self) -> str:
-        return self.search_description or self.listing_summary or self.social_text
+        """The search snippet an editor wrote, if any. The SNS text is for social cards only
+        (og:description, kisha.seo.meta); search engines get the page's own words."""
+        return self.search_description or self.listing_summary
 
 
 class Generation(models.Model):

@@ -17,7 +17,18 @@ from .models import ArticlePage, Author, AuthorIndexPage, HomePage, SectionPage,
 # The renditions the card and article templates ask for; prefetching exactly these means a
 # listing never queries once per card for its thumbnail.
 CARD_RENDITIONS = ("fill-320x180-c100|format-webp", "fill-640x360-c100|format-webp")
-HERO_RENDITIONS = ("width-800|format-webp", "width-1200|format-webp", "width-1200|format-jpeg")
+# Structured data's article images: Google asks for 16:9, 4:3 and 1:1 (kisha.seo.structured).
+ARTICLE_IMAGE_RENDITIONS = (
+    "fill-1200x675-c50|format-jpeg",
+    "fill-1200x900-c50|format-jpeg",
+    "fill-1200x1200-c50|format-jpeg",
+)
+HERO_RENDITIONS = (
+    "width-800|format-webp",
+    "width-1200|format-webp",
+    "width-1200|format-jpeg",  # the social card (kisha.seo.meta)
+    *ARTICLE_IMAGE_RENDITIONS,
+)
 
 
 @dataclass(frozen=True)

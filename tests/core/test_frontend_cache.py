@@ -65,7 +65,7 @@ def test_a_front_that_comes_back_gets_the_retry(settings, front_cache):
     refusing = free_port_refusing()
     front_cache(location=refusing)
     settings.KISHA_PURGE_RETRY_SECONDS = 0.5
-    _enqueue(["http://localhost/world/"])
+    _enqueue([f"{settings.KISHA_SITE_URL}/world/"])
     time.sleep(0.2)  # the first try has been refused; the retry waits 0.5 s
     front = FakeFront(port=int(refusing.rsplit(":", 1)[1]))
     try:

@@ -140,15 +140,16 @@ class TestMultiPageArticles:
             ],
         )
 
-    def test_pages_split_at_breaks_with_rel_links(self, client, long_article):
+    def test_pages_split_at_breaks_with_rel_links(self, client, settings, long_article):
+        url = settings.KISHA_SITE_URL + long_article.url
         first = client.get(long_article.url).content.decode()
         assert "一ページ目の本文" in first and "二ページ目の本文" not in first
-        assert f'<link rel="next" href="{long_article.url}2/">' in first
+        assert f'<link rel="next" href="{url}2/">' in first
         assert 'rel="prev"' not in first
         second = client.get(long_article.url + "2/").content.decode()
         assert "二ページ目の本文" in second and "一ページ目の本文" not in second
-        assert f'<link rel="prev" href="{long_article.url}">' in second
-        assert f'<link rel="next" href="{long_article.url}3/">' in second
+        assert f'<link rel="prev" href="{url}">' in second
+        assert f'<link rel="next" href="{url}3/">' in second
         assert "（2ページ目）" in second
         third = client.get(long_article.url + "3/").content.decode()
         assert "三ページ目の本文" in third and 'rel="next"' not in third

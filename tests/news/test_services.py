@@ -198,7 +198,7 @@ def test_listing_pages_reach_the_page_the_article_sits_on_plus_one(
     publish_at(old, now - dt.timedelta(days=1))
     for _ in range(5):  # five newer articles: the old one is the sixth, on page 3
         ArticlePageFactory(parent=world, primary_topic=topic)
-    urls = {url.removeprefix("http://localhost") for url in urls_showing(page=old)}
+    urls = {url.removeprefix(settings.KISHA_SITE_URL) for url in urls_showing(page=old)}
     assert {"/world/", "/world/?page=2", "/world/?page=3", "/world/?page=4"} <= urls
     assert "/world/?page=5" not in urls
     assert "/topics/us-north-korea/?page=4" in urls
@@ -209,7 +209,7 @@ def test_listing_pages_reach_the_page_the_article_sits_on_plus_one(
     }
 
     settings.KISHA_PURGE_LISTING_PAGES = 3  # bounded: never the whole archive
-    urls = {url.removeprefix("http://localhost") for url in urls_showing(page=old)}
+    urls = {url.removeprefix(settings.KISHA_SITE_URL) for url in urls_showing(page=old)}
     assert {u for u in urls if u.startswith("/world/?")} == {"/world/?page=2", "/world/?page=3"}
 
 

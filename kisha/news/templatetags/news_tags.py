@@ -6,12 +6,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("components/section_nav.html", takes_context=True)
-def section_nav(context):
+def section_nav(context, label: str = "セクション"):
+    """The section links; the header and the footer each name theirs (`label`), since two
+    navigation landmarks with one name confuse screen readers (axe: landmark-unique)."""
     page = context.get("page")
     current = None
     if page is not None and getattr(page, "path", None):
         current = next((s.id for s in sections() if page.path.startswith(s.path)), None)
-    return {"sections": sections(), "current_id": current}
+    return {"sections": sections(), "current_id": current, "label": label}
 
 
 @register.simple_tag

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from kisha.core.sites import site_url
 from kisha.demo.activity import demo_views, demo_wire
 from kisha.demo.services import DEFAULT_SEED, demo_build
 
@@ -103,7 +104,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"閲覧履歴 {views} 件を追加、速報 {wire} 件")
         password = admin_password(explicit=options["admin_password"])
         admin_ensure(password=password)
-        site = "http://127.0.0.1:8000"
+        site = site_url()
         self.stdout.write(
             self.style.SUCCESS(
                 f"デモサイトを用意しました / Demo site ready: {summary.articles} 記事 articles, "

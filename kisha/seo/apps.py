@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SeoConfig(AppConfig):
+    """配信: what search engines, aggregators, social networks and feed readers read — head
+    metadata, structured data, feeds, robots.txt and the favicon (docs/distribution.md)."""
+
+    name = "kisha.seo"
+    label = "seo"
+    verbose_name = "配信"

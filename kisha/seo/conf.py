@@ -1,0 +1,31 @@
+"""The app's settings, each with a default, read from django.conf.settings when asked (the
+shape of kisha/rankings/conf.py). Tests override them with pytest-django's `settings`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Feeds carry each article's whole body (True) or its lead only (False, the default: a
+    # full-text feed lets anyone republish the site).
+    "KISHA_FEED_FULL_TEXT": False,
+    # Items per feed: the newest this many.
+    "KISHA_FEED_ITEMS": 50,
+    # The meta description of the home page when its Promote tab leaves it empty.
+    "KISHA_SITE_DESCRIPTION": "",
+    # The X (Twitter) account of the site, "@name", for twitter:site; empty leaves it out.
+    "KISHA_TWITTER_SITE": "",
+}
+
+
+def get(name: str) -> Any:
+    return getattr(settings, name, DEFAULTS[name])
+
+
+def site_description() -> str:
+    return get("KISHA_SITE_DESCRIPTION") or (
+        f"{settings.KISHA_SITE_NAME}のニュースサイト。国内外の政治、経済、社会の動きを、"
+        "速報と解説で伝えます。"
+    )

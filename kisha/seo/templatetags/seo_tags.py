@@ -1,0 +1,29 @@
+from django import template
+
+from kisha.seo.meta import head_meta
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def seo_head(context):
+    """`{% seo_head as seo %}`: the page's title, description, canonical URL and cards."""
+    return head_meta(context)
+
+
+# What Django's json_script escapes, so no string in the data can end the script element
+# (`</script>`, `<!--`) whatever an editor typed into a headline.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_script_ld(data) -> str:
+    """`{{ data|json_script_ld }}`: a JSON-LD script element (Japanese kept readable)."""
+    import json
+
+    from django.utils.safestring import mark_safe
+
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(
+        _JSON_SCRIPT_ESCAPES
+    )
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 (escaped above)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "seo"
+
+urlpatterns = [
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon_ico, name="favicon"),
+    path("feeds/rss/", feeds.site_rss, name="feed-rss"),
+    path("feeds/atom/", feeds.site_atom, name="feed-atom"),
+    path("feeds/section/<slug:slug>/rss/", feeds.section_rss, name="section-feed-rss"),
+    path("feeds/section/<slug:slug>/atom/", feeds.section_atom, name="section-feed-atom"),
+    path("feeds/topic/<slug:slug>/rss/", feeds.topic_rss, name="topic-feed-rss"),
+    path("feeds/topic/<slug:slug>/atom/", feeds.topic_atom, name="topic-feed-atom"),
+    path("feeds/author/<slug:slug>/rss/", feeds.author_rss, name="author-feed-rss"),
+    path("feeds/author/<slug:slug>/atom/", feeds.author_atom, name="author-feed-atom"),
+]
