@@ -569,6 +569,9 @@ KISHA_LISTING_PAGE_SIZE = 20
 # Trusted proxies in front of the app (nginx, a CDN): the beacon's per-address rate limit reads
 # the reader's address that many hops back in X-Forwarded-For.
 KISHA_RANKINGS_PROXY_COUNT = config_int("KISHA_RANKINGS_PROXY_COUNT", 0)
+# Seconds a view counter's Redis call may take before the beacon counts in this process's
+# buffer instead (written to the database every few seconds).
+KISHA_RANKINGS_REDIS_TIMEOUT = config_float("KISHA_RANKINGS_REDIS_TIMEOUT", 0.1)
 # Extra or overridden periodic jobs for `manage.py kisha_scheduler` (dotted task path ->
 # interval in seconds, 0 to turn one off). Apps declare their own on their AppConfig.
 # From the environment as "dotted.path=seconds,dotted.path=seconds".

@@ -78,11 +78,10 @@ class PublicCacheMiddleware:
             if response.status_code == 200 and not response.streaming:
                 response.headers["ETag"] = page_etag(request, response)
         tags = response_tags(request, response)
-        if not seconds or not tags:
-            return response
-        response[cachetags.HEADER] = cachetags.tags_header(tags)
-        if response.status_code in (200, 301):
-            pagecache.store(request, response, seconds=stored_seconds, tags=tags)
+        if seconds and tags:
+            response[cachetags.HEADER] = cachetags.tags_header(tags)
+            if response.status_code in (200, 301):
+                pagecache.store(request, response, seconds=stored_seconds, tags=tags)
         if response.has_header("ETag"):
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
