@@ -182,24 +182,33 @@ def wrk(
     binary = shutil.which("wrk")
     if not binary:
         return {}
-    out = subprocess.run(
-        [
-            binary,
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            f"--timeout={timeout}s",
-            "--latency",
-            f"http://127.0.0.1:{port}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_P95)
+    try:
+        out = subprocess.run(
+            [
+                binary,
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                f"--timeout={timeout}s",
+                "--latency",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
     result: dict[str, float] = {"non2xx": 0, "socket_errors": 0}
     for line in out.splitlines():
         parts = line.split()
-        if line.startswith("Requests/sec:"):
+        if line.startswith("p95-us:"):
+            result["p95"] = float(parts[1]) / 1000
+        elif line.startswith("Requests/sec:"):
             result["rps"] = float(parts[1])
         elif len(parts) == 2 and parts[0] in ("50%", "75%", "90%", "99%"):
             result[f"p{parts[0][:-1]}"] = _ms(parts[1])
@@ -212,6 +221,14 @@ def wrk(
             result["socket_errors"] = sum(int(n.strip(",")) for n in parts[3::2])
             result["errors"] = line.strip()
     return result
+
+
+# wrk's --latency prints p50/75/90/99; its Lua hook adds p95.
+WRK_P95 = """
+done = function(summary, latency, requests)
+  io.write(string.format("p95-us: %d\\n", latency:percentile(95)))
+end
+"""
 
 
 def _ms(value: str) -> float:
