@@ -57,3 +57,11 @@ acl kisha_purgers {
     "::1";
     "10.0.0.0"/24;
 }
+
+# Who may reach /-/health/ and /-/metrics through Varnish. Kisha opens them to peers in
+# KISHA_OPS_ALLOWED_IPS, and behind Varnish every peer is Varnish: without this the whole
+# internet would get in. Everyone else gets 404, as from Kisha.
+acl kisha_ops {
+    "127.0.0.1";
+    "::1";
+}

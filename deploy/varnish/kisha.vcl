@@ -25,7 +25,7 @@ import std;
 import xkey;
 import purge;
 
-# Backends, the `kisha_app` director, the probe and the `kisha_purgers` ACL.
+# Backends, the `kisha_app` director, the probe and the `kisha_purgers` and `kisha_ops` ACLs.
 include "./kisha-backends.vcl";
 
 sub vcl_recv {
@@ -55,6 +55,11 @@ sub vcl_recv {
         return (hash);
     }
 
+    if (req.url ~ "^/-/" && client.ip !~ kisha_ops) {
+        # Health and metrics: Kisha trusts the peer address, which is Varnish's own.
+        return (synth(404, "Not Found"));
+    }
+
     if (req.method != "GET" && req.method != "HEAD") {
         if (req.method == "POST" && req.url ~ "^/api/views/") {
             # The view beacon (a few hundred bytes): kept so a fetch can be retried on the
@@ -82,8 +87,11 @@ sub vcl_recv {
     # copy is fetched in the background. A sick one (the probe failed, or this request already
     # failed once, see vcl_deliver): the object's whole grace, 24 h, so readers get the last
     # good page instead of an error.
+    # (req.grace survives a restart, hence the else.)
     if (std.healthy(req.backend_hint) && !req.http.X-Kisha-Grace) {
         set req.grace = 10s;
+    } else {
+        set req.grace = 24h;  # all of it: the grace vcl_backend_response gives an object
     }
 
     # Only requests that can be served from the cache ask for ESI, so every stored page is the
@@ -126,8 +134,13 @@ sub vcl_backend_response {
             # A background refresh failed: keep serving the stale object.
             return (abandon);
         }
-        # Never stored, and not remembered either (a hit-for-miss object would hide the last
-        # good copy from vcl_deliver's second try).
+        if (!bereq.http.X-Kisha-Grace
+            && (bereq.method == "GET" || bereq.method == "HEAD")) {
+            # First try: drop this answer, which would otherwise replace (and so remove) the
+            # last good copy; vcl_synth tries again with the whole grace allowed.
+            return (abandon);
+        }
+        # Second try and nothing better: Kisha's own error page, never stored.
         set beresp.ttl = 0s;
         set beresp.grace = 0s;
         set beresp.uncacheable = true;
@@ -174,11 +187,14 @@ sub vcl_backend_error {
         && (bereq.method == "GET" || bereq.method == "HEAD" || bereq.url ~ "^/api/views/")) {
         return (retry);
     }
+    if (!bereq.http.X-Kisha-Grace && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        # As for a 5xx: keep the last good copy, vcl_synth tries again with the whole grace.
+        return (abandon);
+    }
 }
 
 sub vcl_deliver {
-    # An error from the servers: try once more with the whole grace allowed (vcl_recv), so a
-    # page cached in the last 24 h is served instead; the retry also goes to the next server.
+    # An error answered to a pass (an editor): once more, on the next server.
     if (resp.status >= 500 && req.restarts == 0
         && (req.method == "GET" || req.method == "HEAD")) {
         set req.http.X-Kisha-Grace = "full";
@@ -219,15 +235,18 @@ sub vcl_deliver {
 }
 
 sub vcl_synth {
+    # A fetch that failed (vcl_backend_response, vcl_backend_error): once more, with the whole
+    # grace allowed, so a page (or a fragment) cached in the last 24 h is served instead; the
+    # second try also goes to the next server.
+    if (resp.status == 503 && req.restarts == 0
+        && (req.method == "GET" || req.method == "HEAD")) {
+        set req.http.X-Kisha-Grace = "full";
+        return (restart);
+    }
     if (req.esi_level > 0) {
         # Inside a page: nothing rather than an error page.
         set resp.body = "";
         return (deliver);
-    }
-    if (resp.status >= 500 && req.restarts == 0
-        && (req.method == "GET" || req.method == "HEAD")) {
-        set req.http.X-Kisha-Grace = "full";
-        return (restart);
     }
     if (req.method == "PURGE") {
         set resp.http.Content-Type = "text/plain; charset=utf-8";
