@@ -8,6 +8,7 @@ stands in for Kisha only where Kisha does not send a header yet (xkey) or must m
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
@@ -22,11 +23,11 @@ from wagtail.models import PageViewRestriction
 from kisha.core.frontend_cache import purges_join
 from kisha.wire.models import WireSource
 from kisha.wire.services import wire_ingest_bytes
-from tests.processes import wagtail_initial_data_restore
+from tests.processes import ROOT, free_port, wagtail_initial_data_restore, wait_for_port
 from tests.varnish import SHIPPED, VARNISHD, Answer, varnish_missing
 from tests.wire.conftest import ninjs_batch, ninjs_item
 
-from .test_deploy import FromAddress
+from .test_deploy import NGINX, FromAddress, nginx_config
 from .test_workers import login
 
 HOST = {"Host": "localhost"}  # the test site's hostname: what Kisha's purges send
@@ -459,3 +460,47 @@ def test_esi_survives_a_soft_purge_and_revalidation(varnish, origin):
         assert answer.text == "<p>記事</p><b>断片</b>"
         time.sleep(0.3)
     assert re.fullmatch(r"HIT(-STALE)?", answer.headers["X-Cache"])
+
+
+# --- The documented alternative: nginx's proxy_cache (deploy/nginx/kisha-cache.conf) ----------
+
+
+def nginx_cache_config(tmp_path, *, upstream: int, port: int, static) -> str:
+    conf = nginx_config(tmp_path, upstreams=[upstream], port=port, static=static)
+    cache = (ROOT / "deploy" / "nginx" / "kisha-cache.conf").read_text()
+    cache = cache.replace("/var/cache/nginx/kisha", str(tmp_path / "nginx-cache"))
+    (tmp_path / "kisha-cache.conf").write_text(cache)
+    text = conf.read_text().replace("http {", f"http {{\n  include {tmp_path}/kisha-cache.conf;", 1)
+    if os.getuid() == 0:
+        # nginx's workers would drop to www-data, which cannot enter tmp_path for the cache.
+        text = "user root;\n" + text
+    conf.write_text(text)
+    return str(conf)
+
+
+def test_the_nginx_cache_example_stores_public_pages_only(app_server, article, tmp_path):
+    if not os.path.exists(NGINX):
+        pytest.skip("nginx is not installed (scripts/install-system-packages.sh installs it)")
+    server = app_server()
+    port = free_port()
+    conf = nginx_cache_config(
+        tmp_path, upstream=server.port, port=port, static=server.env["STATIC_ROOT"]
+    )
+    checked = subprocess.run([NGINX, "-t", "-c", conf], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    process = subprocess.Popen([NGINX, "-c", conf], stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, process=process)
+        url = f"http://127.0.0.1:{port}{article.url}"
+        first = requests.get(url, timeout=30)
+        assert first.headers["X-Cache"] == "MISS"
+        hit = requests.get(url, headers={"Cookie": "_ga=GA1.2.3"}, timeout=30)
+        assert hit.headers["X-Cache"] == "HIT" and article.lead in hit.text
+        editor = requests.get(url, headers={"Cookie": "sessionid=abc"}, timeout=30)
+        assert editor.headers["X-Cache"] == "BYPASS"
+        forged = requests.get(url, headers=ESI_HEADER, timeout=30)
+        assert "<esi:" not in forged.text  # nginx drops a client's Surrogate-Capability
+        assert requests_to(server, article.url, expected=2) == 2
+    finally:
+        process.terminate()
+        process.wait(10)
