@@ -504,3 +504,12 @@ def test_the_nginx_cache_example_stores_public_pages_only(app_server, article, t
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_the_systemd_drop_in_runs_the_shipped_vcl():
+    text = (SHIPPED / "varnish.service.d-kisha.conf").read_text()
+    (start,) = [line for line in text.splitlines() if line.startswith("ExecStart=/")]
+    argv = start.removeprefix("ExecStart=").split()
+    assert argv[0] == "/usr/sbin/varnishd"
+    assert argv[argv.index("-f") + 1] == "/etc/varnish/kisha.vcl"
+    assert "ExecStart=\n" in text  # clears Debian's own ExecStart first
