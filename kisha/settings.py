@@ -150,6 +150,8 @@ MIDDLEWARE = [
     # Outside the CSP and session middleware: it drops their Vary: Cookie for anonymous pages
     # and answers a revalidation with a 304 that carries no CSP nonce (core/middleware.py).
     "kisha.core.middleware.PublicCacheMiddleware",
+    # Just inside it: marks pages assembled by Varnish from ESI includes (core/slots.py).
+    "kisha.core.middleware.SurrogateControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kisha.core.middleware.KishaCSPMiddleware",
     # Before everything else but the headers: an over-long URL costs nothing more and gets a

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages Kisha's tests and benchmarks need, when they are missing:
 # chromium and CJK fonts for browser tests, PostgreSQL and Redis servers for the second test
-# run and the counters, nginx for the deployment tests, wrk for the benchmarks. Safe to run repeatedly.
+# run and the counters, nginx and Varnish (with the xkey vmod) for the deployment tests, wrk for
+# the benchmarks. Safe to run repeatedly.
 set -euo pipefail
 
 need=()
@@ -11,6 +12,10 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # nginx: the shipped front (deploy/nginx) runs in the tests, in front of two app servers.
 { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || need+=(nginx-light)
+# Varnish 7.1 and varnish-modules (xkey): the shipped cache (deploy/varnish) runs in the tests.
+[ -x /usr/sbin/varnishd ] || need+=(varnish)
+ls /usr/lib/*/varnish/vmods/libvmod_xkey.so /usr/lib/varnish/vmods/libvmod_xkey.so 2>/dev/null | grep -q . \
+  || need+=(varnish-modules)
 if [ "${KISHA_BENCH:-0}" = "1" ]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
 fi
@@ -31,3 +36,12 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 # policy-rc.d keeps the package scripts from starting services we start ourselves.
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+
+# Debian's varnish package enables and starts varnish.service (and varnishncsa) on port 6081
+# with its own default VCL. The tests start their own varnishd on free ports, and production
+# runs it with deploy/varnish/kisha.vcl (docs/operations.md), so a package just installed here
+# must not keep one running or starting at boot. Only on a machine that runs systemd; where
+# policy-rc.d forbids starting services (containers) nothing was started.
+if [[ " ${need[*]} " == *" varnish "* ]] && [ -d /run/systemd/system ]; then
+  $sudo systemctl disable --now varnish.service varnishncsa.service >/dev/null 2>&1 || true
+fi

@@ -86,7 +86,7 @@ def article(world, topic, image, author):
     return page
 
 
-pytest_plugins = ["tests.processes"]
+pytest_plugins = ["tests.processes", "tests.varnish"]
 
 
 def pytest_sessionfinish(session, exitstatus):

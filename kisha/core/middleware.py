@@ -7,7 +7,11 @@ import re
 from csp.middleware import CSPMiddleware, PolicyParts
 
 from django.conf import settings
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.http import quote_etag
 
 from kisha.core import cachetags, pagecache
@@ -95,6 +99,32 @@ def is_wagtail(request) -> bool:
 def is_purged(request, response) -> bool:
     """Wagtail's pages and their 404s: every change purges what shows it."""
     return is_wagtail(request) and response.status_code in (200, 404)
+
+
+class SurrogateControlMiddleware:
+    """Tell the surrogate (Varnish) to assemble a page whose slots rendered ESI includes
+    (`kisha.core.slots.esi_include`): `Surrogate-Control: content="ESI/1.0"`.
+
+    Inline and ESI forms of one URL must never be served in each other's place. The ESI form is
+    only rendered for a request carrying `Surrogate-Capability: …ESI/1.0`, which the shipped VCL
+    sets on every request it may cache and strips from clients, so Varnish only ever stores
+    the ESI form and a request it passes (an editor) gets the inline one. Anything else that
+    might store a response keyed on the URL alone has two signs to go by: Surrogate-Control
+    (the in-Kisha cache stores no response carrying it) and `Vary: Surrogate-Capability` (any
+    HTTP cache, nginx's proxy_cache included, keeps the two forms apart; the VCL removes that
+    Vary before delivery, since browsers only ever see assembled pages). Sits just inside
+    PublicCacheMiddleware, so every middleware and cache outside it sees both headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "kisha_esi", False):
+            response["Surrogate-Control"] = 'content="ESI/1.0"'
+            patch_vary_headers(response, ["Surrogate-Capability"])
+        return response
 
 
 def shared_seconds(request, response) -> int:

@@ -4,6 +4,14 @@ The chrome names the slots and their order: the sidebar's (ニュース速報 fi
 reference page) and a banner across the top of every page. An app registers a renderer for a
 slot in its AppConfig.ready(). A slot with no renderer, or whose renderer returns an empty
 string, renders nothing at all — never a placeholder.
+
+Edge Side Includes: a slot whose block lives at a fragment URL of its own (the ticker, the
+banner, the rankings) may render `esi_include(request, url)` instead of the block when
+`esi_requested(request)`, that is when the request came through the shipped Varnish
+(deploy/varnish/kisha.vcl), which sends `Surrogate-Capability: kisha="ESI/1.0"`. The page is
+then stored once in Varnish and assembled there at each delivery from fragments that keep
+their own short lifetimes. Without that header (no Varnish, a pass through it, the tests'
+client) every slot renders inline, exactly as before.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
@@ -45,6 +54,22 @@ def register_slot(name: str, render: Renderer) -> None:
 
 def unregister_slot(name: str) -> None:
     _registry.pop(name, None)
+
+
+def esi_requested(request: HttpRequest | None) -> bool:
+    """Whether the request came from a surrogate that assembles ESI: Varnish sets
+    `Surrogate-Capability: kisha="ESI/1.0"` on every request it may cache, and removes any
+    a client sent."""
+    if request is None:
+        return False
+    return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+
+
+def esi_include(request: HttpRequest, src: str) -> SafeString:
+    """`<esi:include src="…"/>` in place of a fragment, and a mark on the request so that
+    `kisha.core.middleware.SurrogateControlMiddleware` tells the surrogate to process the page."""
+    request.kisha_esi = True
+    return format_html('<esi:include src="{}"/>', src)
 
 
 def render_region(region: str, request: HttpRequest, context: dict) -> SafeString:

@@ -7,9 +7,11 @@ import logging
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from kisha.core.memo import generation_key
+from kisha.core.slots import esi_include, esi_requested
 from kisha.core.text import truncate_width
 
 from .conf import conf
@@ -64,7 +66,11 @@ def rankings_block_html() -> str:
 
 
 def rankings_slot(request, context: dict) -> str:
-    """The sidebar slot: the block plus its stylesheet and the small tab script."""
+    """The sidebar slot: the block plus its stylesheet and the small tab script. Through
+    Varnish the block is an ESI include of /fragments/rankings/ (kisha.core.slots)."""
+    if esi_requested(request):
+        block = esi_include(request, reverse("rankings:fragment"))
+        return render_to_string("rankings/slot.html", {"block": block})
     block = rankings_block_html()
     return render_to_string("rankings/slot.html", {"block": block}) if block.strip() else ""
 

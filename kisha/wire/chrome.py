@@ -1,4 +1,5 @@
-"""The ticker and banner as cached HTML fragments, and the slot renderers that place them.
+"""The ticker and banner as cached HTML fragments, and the slot renderers that place them
+(inline, or as ESI includes of their fragment URLs when Varnish asks: kisha.core.slots).
 
 The rendered fragment is cached for ``KISHA_WIRE_TICKER_SECONDS`` (30 by default) and dropped
 whenever an ingest changes something, so a page (and the fragment endpoint a script polls)
@@ -14,6 +15,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 
+from kisha.core.slots import esi_include, esi_requested
 from kisha.wire.selectors import banner_item, ticker_items
 from kisha.wire.services import BANNER_CACHE_KEY, TICKER_CACHE_KEY
 
@@ -62,11 +64,17 @@ def _assets() -> str:
 
 
 def render_ticker_slot(request: HttpRequest, context: dict) -> str:
+    if esi_requested(request):
+        # Through Varnish: the fragment keeps its own 30-second lifetime inside an hour-long
+        # page. Empty when there is nothing on the wire, like the inline block.
+        return esi_include(request, reverse("wire:ticker_fragment")) + _assets()
     html = ticker_html()
     return html + _assets() if html else ""
 
 
 def render_banner_slot(request: HttpRequest, context: dict) -> str:
+    if esi_requested(request):
+        return esi_include(request, reverse("wire:banner_fragment")) + _assets()
     html = banner_html()
     # The ticker slot brings the assets on pages with a sidebar; pages without one need them here.
     return html + _assets() if html else ""
