@@ -69,6 +69,8 @@ def request_key(environ: dict) -> str | None:
     path = environ.get("PATH_INFO", "")
     if path.startswith(PRIVATE_PREFIXES) or environ.get("HTTP_AUTHORIZATION"):
         return None
+    if environ.get("HTTP_SURROGATE_CAPABILITY"):
+        return None  # a front that assembles ESI asks: it caches, and wants the ESI form
     query = environ.get("QUERY_STRING", "")
     if not QUERY_ALLOWED.fullmatch(query):
         return None

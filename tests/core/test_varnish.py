@@ -12,10 +12,12 @@ import os
 import re
 import subprocess
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
+from django.conf import settings
 from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
@@ -30,7 +32,8 @@ from tests.wire.conftest import ninjs_batch, ninjs_item
 from .test_deploy import NGINX, FromAddress, nginx_config
 from .test_workers import login
 
-HOST = {"Host": "localhost"}  # the test site's hostname: what Kisha's purges send
+# The test site's host (KISHA_SITE_URL): what Kisha's URL purges send.
+HOST = {"Host": urlsplit(settings.KISHA_SITE_URL).netloc}
 ESI_HEADER = {"Surrogate-Capability": 'kisha="ESI/1.0"'}
 
 
@@ -132,12 +135,13 @@ def behind(app_server, varnish, settings):
     """Kisha (gunicorn, two workers) behind the shipped Varnish, and this test process purging
     that Varnish the way Kisha does (TimeoutHTTPBackend: PURGE <path> with the page's Host)."""
 
-    def start(**env):
+    def start(*, by_tag: bool = False, **env):
         server = app_server(**env)
         cache = varnish(backends=[server.port])
+        backend = "XkeyHTTPBackend" if by_tag else "TimeoutHTTPBackend"
         settings.WAGTAILFRONTENDCACHE = {
             "varnish": {
-                "BACKEND": "kisha.core.frontend_cache.TimeoutHTTPBackend",
+                "BACKEND": f"kisha.core.frontend_cache.{backend}",
                 "LOCATION": cache.url,
             }
         }
@@ -242,6 +246,44 @@ def test_a_publish_purges_the_page_from_varnish(behind, article):
     answer = cache.get(article.url, headers=HOST)
     assert answer.headers["X-Cache"] == "MISS"
     assert "協議は来月に再開へ" in answer.text
+
+
+def test_a_publish_purges_by_tag_everything_that_shows_the_article(behind, article, world):
+    """KISHA_VARNISH: one xkey soft purge reaches the article, its section and the home page;
+    each shows the edit within a second (the first reader may get the old copy once, while
+    Varnish fetches the new one)."""
+    server, cache = behind(by_tag=True)
+    paths = [article.url, world.url, "/"]
+    for path in paths:
+        cache.get(path, headers=HOST)
+        assert cache.get(path, headers=HOST).headers["X-Cache"] == "HIT", path
+    article.title = "協議は来月に再開へ　両国が日程で一致"
+    article.short_headline = "協議、来月再開へ"
+    article.save_revision().publish()
+    purges_join()
+
+    def edited(text: str) -> bool:
+        old = ("米朝、非核化で合意できず", "非核化の行程で合意できず")
+        return "来月" in text and not any(o in text for o in old)
+
+    started = time.monotonic()
+    for path in paths:
+        while not edited(cache.get(path, headers=HOST).text):
+            assert time.monotonic() - started < 1.0, path
+            time.sleep(0.02)
+    for path in paths:
+        assert edited(cache.get(path, headers=HOST).text), path
+
+
+def test_an_unpublish_purges_by_tag_for_good(behind, article, world):
+    """A hard xkey purge: the very next request, from anyone, no longer gets the article."""
+    server, cache = behind(by_tag=True)
+    for path in (article.url, world.url):
+        cache.get(path, headers=HOST)
+    article.unpublish()
+    purges_join()
+    assert cache.get(article.url, headers=HOST).status_code == 404
+    assert article.short_headline not in cache.get(world.url, headers=HOST).text
 
 
 # --- Purges and rules, against a tiny origin ---------------------------------------------------
