@@ -174,7 +174,13 @@ def sequential_latency(port: int, path: str, *, requests: int) -> dict[str, floa
 
 
 def wrk(
-    port: int, path: str, *, seconds: int, connections: int = 8, timeout: int = 10
+    port: int,
+    path: str,
+    *,
+    seconds: int,
+    connections: int = 8,
+    timeout: int = 10,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, float]:
     """Requests per second, latency percentiles and failures from wrk, when it is installed:
     `non2xx` counts answers outside 2xx/3xx, `socket_errors` connects, reads, writes and
@@ -195,6 +201,7 @@ def wrk(
                 "--latency",
                 "-s",
                 script.name,
+                *(arg for k, v in (headers or {}).items() for arg in ("-H", f"{k}: {v}")),
                 f"http://127.0.0.1:{port}{path}",
             ],
             capture_output=True,

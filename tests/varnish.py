@@ -42,10 +42,16 @@ def varnish_missing() -> str | None:
     return None
 
 
-def backends_vcl(ports: list[int], *, purgers: list[str], host: str = "127.0.0.1") -> str:
+def backends_vcl(
+    ports: list[int], *, purgers: list[str], host: str = "127.0.0.1", esi: bool = False
+) -> str:
     """The shipped kisha-backends.vcl with these servers, a probe every second that sends this
-    Host, and this purge ACL: the rest of it (probe request, director, ACL name) as shipped."""
+    Host, this purge ACL and ESI on or off (its one commented line): the rest of it (probe
+    request, director, ACL name) as shipped."""
     text = (SHIPPED / "kisha-backends.vcl").read_text()
+    if esi:
+        text, turned_on = re.subn(r"# (set req\.http\.Surrogate-Capability)", r"\1", text)
+        assert turned_on == 1, "kisha-backends.vcl no longer has the ESI line"
     text = text.replace('"Host: news.example.jp"', f'"Host: {host}"')
     text = re.sub(r"\.interval = \d+s;", ".interval = 1s;", text)
     text = re.sub(r"\.window = \d+;", ".window = 2;", text)
@@ -74,6 +80,15 @@ class Varnish:
     directory: Path
     backends: list[int]
     purgers: list[str]
+    esi: bool = False
+    # Small thread pools for tests; the benchmark passes {} (Varnish's production defaults).
+    parameters: dict[str, str] = field(
+        default_factory=lambda: {
+            "thread_pools": "1",
+            "thread_pool_min": "10",
+            "thread_pool_max": "200",
+        }
+    )
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
@@ -90,7 +105,7 @@ class Varnish:
         vcl = self.directory / "kisha.vcl"
         shutil.copyfile(SHIPPED / "kisha.vcl", vcl)  # the shipped rules, unchanged
         (self.directory / "kisha-backends.vcl").write_text(
-            backends_vcl(self.backends, purgers=self.purgers)
+            backends_vcl(self.backends, purgers=self.purgers, esi=self.esi)
         )
         return vcl
 
@@ -113,12 +128,7 @@ class Varnish:
                 str(vcl),
                 "-s",
                 "malloc,64m",
-                "-p",
-                "thread_pools=1",
-                "-p",
-                "thread_pool_min=10",
-                "-p",
-                "thread_pool_max=200",
+                *(arg for k, v in self.parameters.items() for arg in ("-p", f"{k}={v}")),
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -176,9 +186,11 @@ def varnish(tmp_path) -> Iterator:
         pytest.skip(reason)
     started: list[Varnish] = []
 
-    def start(*, backends: list[int], purgers: list[str] | None = None) -> Varnish:
+    def start(
+        *, backends: list[int], purgers: list[str] | None = None, esi: bool = False
+    ) -> Varnish:
         directory = tmp_path / f"varnish-{len(started)}"
-        server = Varnish(directory, backends, purgers or ["127.0.0.1"])
+        server = Varnish(directory, backends, purgers or ["127.0.0.1"], esi)
         started.append(server)
         return server.start()
 

@@ -15,9 +15,11 @@
 # - Cacheable responses carry `xkey: <tags>`; Kisha purges with `PURGE /` and `xkey-purge:` (the
 #   object must never be served again) or `xkey-softpurge:` (may be served stale during grace
 #   while it is fetched again), or with `PURGE /path` and the page's Host (that URL).
-# - Varnish asks for ESI (`Surrogate-Capability: kisha="ESI/1.0"`); a page that used it answers
+# - With ESI turned on (sub kisha_esi in kisha-backends.vcl), Varnish asks for it
+#   (`Surrogate-Capability: kisha="ESI/1.0"`); a page that used it answers
 #   `Surrogate-Control: content="ESI/1.0"` and is assembled here from /fragments/… includes,
-#   each cached for its own short lifetime.
+#   each cached for its own short lifetime. Off, pages carry the ticker and rankings inline and
+#   the page's scripts bring them up to date from the same fragments.
 
 vcl 4.1;
 
@@ -94,9 +96,10 @@ sub vcl_recv {
         set req.grace = 24h;  # all of it: the grace vcl_backend_response gives an object
     }
 
-    # Only requests that can be served from the cache ask for ESI, so every stored page is the
-    # ESI form (assembled here at each delivery) and a passed request gets Kisha's inline form.
-    set req.http.Surrogate-Capability = {"kisha="ESI/1.0""};
+    # Only requests that can be served from the cache may ask for ESI (kisha_esi, in
+    # kisha-backends.vcl, off as shipped), so every stored page is one form and a passed
+    # request gets Kisha's inline form.
+    call kisha_esi;
     return (hash);
 }
 

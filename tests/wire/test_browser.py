@@ -176,3 +176,27 @@ def test_the_ticker_refreshes_in_place_without_a_reload(
     # expect() polls from Playwright's own script; wait_for_function(str) evals in the page,
     # which the public Content-Security-Policy (no 'unsafe-eval') rightly refuses.
     expect(reader.locator("#wire-ticker")).to_contain_text("第二報", timeout=30_000)
+
+
+def test_a_page_from_the_page_cache_brings_its_ticker_up_to_date_as_it_loads(
+    app_server, page_at, feed, world, business, article, settings
+):
+    """The article stays in Kisha's page cache for an hour with the ticker it was rendered
+    with; a reader who opens it after a new wire item sees the item without waiting for the
+    30-second refresh."""
+    from kisha.wire.services import wire_ingest_bytes
+    from tests.wire.conftest import ninjs_batch, ninjs_item
+
+    source = WireSource.objects.create(
+        name="共同通信", format="ninjs", url=feed, default_section=world
+    )
+    wire_ingest_bytes(source=source, data=ninjs_batch(ninjs_item("urn:old", headline="旧報")))
+    server = app_server()
+    server.get(article.url)
+    assert server.get(article.url).headers["X-Kisha-Cache"] == "HIT"
+    wire_ingest_bytes(source=source, data=ninjs_batch(ninjs_item("urn:new", headline="新報")))
+    cached = server.get(article.url)
+    assert cached.headers["X-Kisha-Cache"] == "HIT" and "新報" not in cached.text
+    reader = page_at(DESKTOP)
+    reader.goto(server.url + article.url)
+    expect(reader.locator("#wire-ticker")).to_contain_text("新報", timeout=5_000)

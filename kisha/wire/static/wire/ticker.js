@@ -1,5 +1,6 @@
 /* Refresh the ニュース速報 ticker and the breaking banner in place from their fragment
-   endpoints. Without this script both are current as of the page, which is the fallback. */
+   endpoints, as the page loads and then every few seconds. Without this script both are
+   current as of the page's render, which is the fallback. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -29,6 +30,10 @@
     swap("wire-banner", script.dataset.bannerUrl);
   }
 
+  // A page can come from a cache (Kisha's, Varnish's) hours after it was rendered, with the
+  // ticker as it was then: bring it up to date at once. The fragments are cached too (30 s),
+  // so this costs a cache hit, not a render.
+  refresh();
   window.setInterval(refresh, seconds * 1000);
   document.addEventListener("visibilitychange", refresh);
 })();
