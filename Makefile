@@ -76,7 +76,8 @@ bench: venv
 	  $(PY) bench/rankings.py beacons && \
 	  $(PY) bench/rankings.py refresh --database-url $$KISHA_TEST_DATABASE_URL && \
 	  $(PY) bench/wire.py && \
-	  $(PY) bench/search.py
+	  $(PY) bench/search.py && \
+	  $(PY) bench/frontcache.py
 
 services-stop:
 	-[ -f var/pg/PG_VERSION ] && setpriv --reuid=nobody --regid=nogroup --clear-groups \
