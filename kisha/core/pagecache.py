@@ -25,6 +25,7 @@ a miss: pages render as if there were no cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -36,8 +37,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.http.cookie import parse_cookie
-
-from .cachetags import HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -129,14 +128,8 @@ def tags_purge(tags: Iterable[str], *, hard: bool = False) -> bool:
     return True
 
 
-def _lookup(key: str) -> tuple[str, dict] | None:
-    """("HIT" | "STALE", entry) when the cache may answer, else None (render)."""
-    try:
-        entry = _entries().get(key)
-    except Exception:
-        return None
-    if not entry:
-        return None
+def _state(entry: dict) -> str | None:
+    """ "HIT" (fresh), "STALE" (may be served while one request renders) or None (never)."""
     times = _purge_times(entry["tags"])
     if times is None:
         return None
@@ -147,17 +140,41 @@ def _lookup(key: str) -> tuple[str, dict] | None:
         return None  # purged for good: never served again
     now = time.time()
     if rendered - skew >= soft and now < entry["expires"]:
-        return "HIT", entry
+        return "HIT"
     if now >= entry["expires"] + settings.KISHA_PAGE_CACHE_GRACE:
         return None
+    return "STALE"
+
+
+def _get(key: str) -> dict | None:
+    try:
+        return _entries().get(key)
+    except Exception:
+        return None
+
+
+def _lookup(key: str) -> tuple[str, dict] | None:
+    """("HIT" | "STALE", entry) when the cache may answer, else None (render)."""
+    entry = _get(key)
+    state = _state(entry) if entry else None
+    if state != "STALE":
+        return (state, entry) if state else None
     # Stale: the first request to get here renders the new copy; the others get this one.
     try:
         renders = _entries().add(key + ":lock", 1, LOCK_SECONDS)
     except Exception:
         renders = None
-    if renders is not False:  # got the lock, or the cache could not say: render
-        return None
-    return "STALE", entry
+    if renders is False:
+        return "STALE", entry
+    if renders:
+        # The lock is ours, but the render it guarded may have stored its copy (and let the
+        # lock go) since this request read the entry: answer that instead of rendering again.
+        newer = _get(key)
+        if newer and newer["rendered"] != entry["rendered"] and _state(newer) == "HIT":
+            with contextlib.suppress(Exception):  # the lock expires by itself anyway
+                _entries().delete(key + ":lock")
+            return "HIT", newer
+    return None  # render (with the lock, or without when the cache could not say)
 
 
 def _answer(state: str, entry: dict, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -228,9 +245,3 @@ def store(request, response, *, seconds: int, tags: Iterable[str]) -> bool:
         return False
     response["X-Kisha-Cache"] = "MISS"
     return True
-
-
-def tags_of_response(response) -> list[str]:
-    from .cachetags import tags_parse
-
-    return tags_parse(response.get(HEADER))
