@@ -15,6 +15,15 @@ DEFAULTS: dict[str, Any] = {
     "KISHA_FEED_ITEMS": 50,
     # The meta description of the home page when its Promote tab leaves it empty.
     "KISHA_SITE_DESCRIPTION": "",
+    # SmartNews's snf:logo: a static path ("seo/smartnews-logo.png") or an absolute URL; empty
+    # gives the site's square logo. SmartNews asks for a wide one (docs/distribution.md).
+    "KISHA_SMARTNEWS_LOGO": "",
+    # The analytics tag SmartNews runs in SmartView for each article (snf:analytics), as
+    # SmartNews's publisher guide gives it; empty leaves the element out.
+    "KISHA_SMARTNEWS_ANALYTICS": "",
+    # The partner feed's list of taken-down articles: how many days back, and at most how many.
+    "KISHA_PARTNER_DELETED_DAYS": 7,
+    "KISHA_PARTNER_DELETED_MAX": 200,
     # The X (Twitter) account of the site, "@name", for twitter:site; empty leaves it out.
     "KISHA_TWITTER_SITE": "",
 }

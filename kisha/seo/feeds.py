@@ -100,13 +100,19 @@ class KishaAtom(_MediaMixin, Atom1Feed):
         self.add_media(handler, item)
 
 
-def body_html(article) -> str:
+def body_html(article, *, images=None, figure=None) -> str:
     """The body's text blocks as HTML, read from the raw stream: converting the stream would
-    look up every body photo, a query per article. Photos other than the hero stay on the page."""
+    look up every body photo, a query per article. Photos other than the hero stay on the page,
+    unless the caller has loaded them (`images`, by id) and says how to write one (`figure`,
+    kisha.seo.aggregators)."""
     parts = []
     for block in article.body.raw_data:
         kind, value = block["type"], block["value"]
-        if kind == "paragraph":
+        if kind == "image" and images is not None and figure is not None:
+            image = images.get(value.get("image"))
+            if image is not None:
+                parts.append(figure(image, value))
+        elif kind == "paragraph":
             parts.append(expand_db_html(value))
         elif kind == "heading":
             parts.append(f"<h2>{escape(value)}</h2>")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import aggregators, feeds, views
 
 app_name = "seo"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("feeds/topic/<slug:slug>/atom/", feeds.topic_atom, name="topic-feed-atom"),
     path("feeds/author/<slug:slug>/rss/", feeds.author_rss, name="author-feed-rss"),
     path("feeds/author/<slug:slug>/atom/", feeds.author_atom, name="author-feed-atom"),
+]
+
+# Aggregator feeds (kisha.seo.aggregators).
+urlpatterns += [
+    path("feeds/smartnews/", aggregators.smartnews_rss, name="feed-smartnews"),
+    path("feeds/partner/", aggregators.partner_rss, name="feed-partner"),
 ]

@@ -27,3 +27,16 @@ def json_script_ld(data) -> str:
         _JSON_SCRIPT_ESCAPES
     )
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 (escaped above)
+
+
+@register.simple_tag(takes_context=True)
+def article_share(context):
+    """`{% article_share as share %}`: the share links of the article being rendered, to its
+    first page (a multi-page article is shared as one work, kisha.seo.share)."""
+    from kisha.seo.share import share_links
+
+    page = context.get("page")
+    if page is None:
+        return []
+    url = page.get_full_url(request=context.get("request"))
+    return share_links(url=url, title=page.title) if url else []
