@@ -4,15 +4,16 @@ from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from kisha.seo.sitemaps import sitemap_index
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
-    path("", include("kisha.seo.urls")),  # robots.txt, favicon.ico, feeds
+    path("sitemap.xml", sitemap_index, name="sitemap"),  # the index (kisha/seo/sitemaps.py)
+    path("", include("kisha.seo.urls")),  # robots.txt, favicon.ico, feeds, sitemaps
     path("", include("kisha.rankings.urls")),
     path("", include("kisha.wire.urls")),
     path("", include("kisha.search.urls")),

@@ -13,6 +13,8 @@ DEFAULTS: dict[str, Any] = {
     "KISHA_FEED_FULL_TEXT": False,
     # Items per feed: the newest this many.
     "KISHA_FEED_ITEMS": 50,
+    # URLs per file of the articles' sitemap: the sitemaps.org protocol's limit is 50,000.
+    "KISHA_SITEMAP_URLS": 50_000,
     # The meta description of the home page when its Promote tab leaves it empty.
     "KISHA_SITE_DESCRIPTION": "",
     # SmartNews's snf:logo: a static path ("seo/smartnews-logo.png") or an absolute URL; empty

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import aggregators, feeds, views
+from . import aggregators, feeds, sitemaps, views
 
 app_name = "seo"
 
@@ -21,4 +21,15 @@ urlpatterns = [
 urlpatterns += [
     path("feeds/smartnews/", aggregators.smartnews_rss, name="feed-smartnews"),
     path("feeds/partner/", aggregators.partner_rss, name="feed-partner"),
+]
+
+# Sitemaps (kisha.seo.sitemaps). The index is /sitemap.xml (kisha/urls.py). A sitemap may only
+# list URLs at or below its own folder (sitemaps.org), so they sit at the root.
+urlpatterns += [
+    path(
+        "sitemap-articles-<int:number>.xml", sitemaps.sitemap_articles, name="sitemap-articles"
+    ),
+    path("sitemap-news.xml", sitemaps.sitemap_news, name="sitemap-news"),
+    path("sitemap-pages.xml", sitemaps.sitemap_pages, name="sitemap-pages"),
+    path("sitemap-authors.xml", sitemaps.sitemap_authors, name="sitemap-authors"),
 ]

@@ -21,7 +21,10 @@ DISALLOW = ("/admin/", "/django-admin/", "/api/", "/fragments/", "/-/")
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOW), ""]
+    # The index names every sitemap; the news sitemap is named again so a news crawler finds
+    # the last 48 hours without reading the index (sitemaps.org allows a file in both).
     lines.append(f"Sitemap: {site_url()}{reverse('sitemap')}")
+    lines.append(f"Sitemap: {site_url()}{reverse('seo:sitemap-news')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

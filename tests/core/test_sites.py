@@ -26,8 +26,10 @@ def test_every_absolute_url_a_reader_or_crawler_gets_names_the_configured_host(
     html = client.get(article.url).content.decode()
     assert f'<link rel="canonical" href="{base}/world/us-dprk-talks/">' in html
     assert f'<meta property="og:image" content="{base}/' in html
-    sitemap = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    sitemap = index + client.get("/sitemap-articles-1.xml").content.decode()
     locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert f"{base}/sitemap-articles-1.xml" in locs
     assert f"{base}/world/us-dprk-talks/" in locs
     assert all(loc.startswith(f"{base}/") for loc in locs)
     assert "localhost" not in html + sitemap
