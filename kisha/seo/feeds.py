@@ -23,8 +23,10 @@ from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
+from wagtail.models import Site
 from wagtail.rich_text import expand_db_html
 
+from kisha.core.cachetags import author_tag, page_tag, site_tag, tags_add
 from kisha.core.models import KishaImage
 from kisha.core.sites import site_url
 from kisha.core.text import to_jst
@@ -45,6 +47,15 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\u
 
 def xml_text(value) -> str:
     return _NOT_XML.sub("", str(value or ""))
+
+
+def _tags_add(request, *tags: str) -> None:
+    """Cache tags (kisha.core.cachetags) so a purge reaches the feed: the site's (a view
+    restriction or a move purges it) and what the feed lists (every article publish purges the
+    home page, its section, topic and authors: news.services.tags_showing)."""
+    site = Site.find_for_request(request)
+    if site is not None:
+        tags_add(request, site_tag(site.id), *tags)
 
 
 def _absolute(path: str) -> str:
@@ -142,6 +153,8 @@ class ArticleFeed(Feed):
     # The object and its links
 
     def get_object(self, request, *args, **kwargs):
+        site = Site.find_for_request(request)
+        _tags_add(request, *([page_tag(site.root_page_id)] if site else []))
         return None
 
     def articles(self, obj):
@@ -240,6 +253,7 @@ class SectionFeed(ArticleFeed):
     def get_object(self, request, slug):
         for section in sections():
             if section.slug == slug:
+                _tags_add(request, page_tag(section.id))
                 return section
         raise ObjectDoesNotExist
 
@@ -257,7 +271,9 @@ class TopicFeed(ArticleFeed):
     kind = "topic"
 
     def get_object(self, request, slug):
-        return TopicPage.objects.live().public().get(slug=slug)
+        topic = TopicPage.objects.live().public().get(slug=slug)
+        _tags_add(request, page_tag(topic.id))
+        return topic
 
     def articles(self, obj):
         return article_cards().filter(primary_topic=obj)
@@ -273,7 +289,9 @@ class AuthorFeed(ArticleFeed):
     kind = "author"
 
     def get_object(self, request, slug):
-        return Author.objects.get(slug=slug)
+        author = Author.objects.get(slug=slug)
+        _tags_add(request, author_tag(author.id))
+        return author
 
     def articles(self, obj):
         return article_cards().filter(authors=obj)
