@@ -77,7 +77,9 @@ bench: venv
 	  $(PY) bench/rankings.py refresh --database-url $$KISHA_TEST_DATABASE_URL && \
 	  $(PY) bench/wire.py && \
 	  $(PY) bench/search.py && \
-	  $(PY) bench/frontcache.py
+	  $(PY) bench/frontcache.py && \
+	  $(PY) bench/distribution.py && \
+	  $(PY) bench/distribution.py --database-url $${KISHA_TEST_DATABASE_URL%/*}/kisha_bench_distribution
 
 services-stop:
 	-[ -f var/pg/PG_VERSION ] && setpriv --reuid=nobody --regid=nogroup --clear-groups \
