@@ -221,7 +221,7 @@ def sitemap_articles(request: HttpRequest, number: int) -> HttpResponse:
     rows = list(
         chunk.values_list("url_path", "first_published_at", "last_published_at", "hero_image_id")
     )
-    images = image_urls(chunk.filter(hero_image__isnull=False).values("hero_image_id"))
+    images = image_urls(chunk.values("hero_image_id"))
     parts = [_urlset_open(("image", IMAGE_NS))]
     for url_path, first, last, image_id in rows:
         extra = ""
