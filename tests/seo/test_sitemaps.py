@@ -278,3 +278,20 @@ def test_a_sitemap_costs_the_same_queries_at_any_length(
     client.get(url)
     with django_assert_max_num_queries(few):
         assert client.get(url).status_code == 200
+
+
+def test_another_sites_articles_stay_out(client, settings, dated):
+    from wagtail.models import Page, Site
+
+    from kisha.news.factories import SectionPageFactory
+
+    other_home = Page.get_first_root_node().add_child(
+        instance=HomePage(title="別冊キシャ", slug="bessatsu")
+    )
+    Site.objects.create(hostname="bessatsu.example.jp", root_page=other_home)
+    section = SectionPageFactory(parent=other_home, title="別冊", slug="extra")
+    ArticlePageFactory(parent=section, title="別サイトの記事", slug="elsewhere")
+    listed = every_listed_url(client)
+    assert f"{settings.KISHA_SITE_URL}/world/us-dprk-talks/" in listed
+    assert not [url for url in listed if "elsewhere" in url or "extra" in url]
+    assert "別サイトの記事" not in client.get("/sitemap-news.xml").content.decode()
