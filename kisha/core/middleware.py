@@ -27,7 +27,8 @@ class PublicCacheMiddleware:
     from its ETag, without a body), so an edited headline shows on the next load. Shared caches
     keep a Wagtail page KISHA_SHARED_CACHE_SECONDS when a purging front is configured (every
     change purges the URLs that show it), otherwise KISHA_PAGE_CACHE_SECONDS; other responses
-    (search, sitemap, redirects) are never purged, so they get the short lifetime.
+    get the short lifetime: search and redirects are never purged, and feeds and sitemaps,
+    purged by tag, also change with the clock (the news sitemap's 48 hours).
 
     No `Vary: Cookie` (the session middleware adds it because the auth context processor looks
     at the session) and no `Vary: Accept-Encoding` (Kisha never compresses HTML; the front
