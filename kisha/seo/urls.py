@@ -26,9 +26,7 @@ urlpatterns += [
 # Sitemaps (kisha.seo.sitemaps). The index is /sitemap.xml (kisha/urls.py). A sitemap may only
 # list URLs at or below its own folder (sitemaps.org), so they sit at the root.
 urlpatterns += [
-    path(
-        "sitemap-articles-<int:number>.xml", sitemaps.sitemap_articles, name="sitemap-articles"
-    ),
+    path("sitemap-articles-<int:number>.xml", sitemaps.sitemap_articles, name="sitemap-articles"),
     path("sitemap-news.xml", sitemaps.sitemap_news, name="sitemap-news"),
     path("sitemap-pages.xml", sitemaps.sitemap_pages, name="sitemap-pages"),
     path("sitemap-authors.xml", sitemaps.sitemap_authors, name="sitemap-authors"),
