@@ -129,18 +129,32 @@ def test_pages_link_their_feeds(client, settings, bylined, topic):
     )
 
 
-def test_conditional_get_and_cache_headers(client, bylined):
+def test_conditional_get_and_cache_headers(client, bylined, world):
+    older = ArticlePageFactory(parent=world, title="先週の地域経済ニュース")
+    publish_at(older, timezone.now() - dt.timedelta(days=7))
     response = client.get("/feeds/rss/")
     assert "public" in response["Cache-Control"] and "s-maxage" in response["Cache-Control"]
-    assert response["Last-Modified"] and response["ETag"]
+    assert response["ETag"]
+    # No Last-Modified: the newest item's time does not change when an older one is withdrawn.
+    assert not response.has_header("Last-Modified")
     again = client.get("/feeds/rss/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304 and again.content == b""
-    since = client.get("/feeds/rss/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
-    assert since.status_code == 304
+    older.unpublish()
+    withdrawn = client.get("/feeds/rss/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert (
+        withdrawn.status_code == 200 and "先週の地域経済ニュース" not in withdrawn.content.decode()
+    )
     bylined.title = "米朝首脳、協議継続で一致"
     bylined.save_revision().publish()
-    changed = client.get("/feeds/rss/", HTTP_IF_NONE_MATCH=response["ETag"])
+    changed = client.get("/feeds/rss/", HTTP_IF_NONE_MATCH=withdrawn["ETag"])
     assert changed.status_code == 200
+
+
+def test_one_creator_per_byline(client, bylined):
+    body = client.get("/feeds/rss/").content.decode()
+    item = body.split("<item>")[1]
+    names = [a.name for a in bylined.authors.all()]
+    assert names and item.count("<dc:creator>") == len(names)
 
 
 @pytest.mark.parametrize("url", ["/feeds/rss/", "/feeds/section/world/atom/"])

@@ -19,6 +19,8 @@
         var template = document.createElement("template");
         template.innerHTML = html.trim();
         var next = template.content.getElementById(id);
+        // Unchanged: leave the page alone (no flicker, nothing a reader is pointing at moves).
+        if (next && next.outerHTML === current.outerHTML) { return; }
         if (next) { current.replaceWith(next); } else if (!html.trim()) { current.remove(); }
       })
       .catch(function () { /* offline: keep what is shown */ });
