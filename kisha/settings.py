@@ -492,29 +492,23 @@ def _frontend_cache() -> dict[str, dict]:
     KISHA_VARNISH (Varnish with the shipped VCL), Cloudflare with a zone id and token, CloudFront with
     a distribution id (boto3 must then be installed)."""
     backends: dict[str, dict] = {}
-    for number, location in enumerate(config_list("KISHA_FRONTEND_CACHE"), start=1):
-        if not location.startswith(("http://", "https://")):
-            raise ImproperlyConfigured(
-                "The environment variable KISHA_FRONTEND_CACHE must list http:// or https:// "
-                f"URLs separated by commas; {location!r} is not one."
-            )
-        backends[f"http{number}"] = {
-            "BACKEND": "kisha.core.frontend_cache.TimeoutHTTPBackend",
-            "LOCATION": location,
-            "TIMEOUT": config_float("KISHA_FRONTEND_CACHE_TIMEOUT", 5.0),
-        }
-    # Varnish with the shipped VCL (deploy/varnish/kisha.vcl): purged by cache tag (xkey).
-    for number, location in enumerate(config_list("KISHA_VARNISH"), start=1):
-        if not location.startswith(("http://", "https://")):
-            raise ImproperlyConfigured(
-                "The environment variable KISHA_VARNISH must list http:// or https:// URLs "
-                f"separated by commas; {location!r} is not one."
-            )
-        backends[f"varnish{number}"] = {
-            "BACKEND": "kisha.core.frontend_cache.XkeyHTTPBackend",
-            "LOCATION": location,
-            "TIMEOUT": config_float("KISHA_FRONTEND_CACHE_TIMEOUT", 5.0),
-        }
+    # Fronts purged by URL, and Varnish with the shipped VCL (deploy/varnish/kisha.vcl), purged
+    # by cache tag (xkey).
+    for variable, name, backend in (
+        ("KISHA_FRONTEND_CACHE", "http", "TimeoutHTTPBackend"),
+        ("KISHA_VARNISH", "varnish", "XkeyHTTPBackend"),
+    ):
+        for number, location in enumerate(config_list(variable), start=1):
+            if not location.startswith(("http://", "https://")):
+                raise ImproperlyConfigured(
+                    f"The environment variable {variable} must list http:// or https:// URLs "
+                    f"separated by commas; {location!r} is not one."
+                )
+            backends[f"{name}{number}"] = {
+                "BACKEND": f"kisha.core.frontend_cache.{backend}",
+                "LOCATION": location,
+                "TIMEOUT": config_float("KISHA_FRONTEND_CACHE_TIMEOUT", 5.0),
+            }
     zone, token = config("KISHA_CLOUDFLARE_ZONE_ID"), config("KISHA_CLOUDFLARE_TOKEN")
     if bool(zone) != bool(token):
         raise ImproperlyConfigured(

@@ -182,6 +182,17 @@ def static_cleanup() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def process_stop(process: subprocess.Popen | None, *, timeout: float = 15) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within `timeout` seconds."""
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
 @dataclass
 class AppServer:
     """gunicorn serving kisha.wsgi with `workers` processes, as production runs it."""
@@ -242,13 +253,7 @@ class AppServer:
             self.get_many([path] * (self.workers * rounds))
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        process_stop(self.process)
         self.process = None
 
     def kill(self) -> None:
@@ -337,13 +342,7 @@ class ManagedProcess:
         return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        process_stop(self.process, timeout=20)
         self.process = None
         if getattr(self, "_log_file", None):
             self._log_file.close()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import http.server
 import re
 import shutil
-import signal
 import subprocess
 import threading
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.processes import ROOT, free_port, wait_for_port
+from tests.processes import ROOT, free_port, process_stop, wait_for_port
 
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 VARNISHADM = shutil.which("varnishadm") or "/usr/bin/varnishadm"
@@ -138,13 +137,7 @@ class Varnish:
         return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        process_stop(self.process)
         self.process = None
         if getattr(self, "log", None):
             self.log.close()

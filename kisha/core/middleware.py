@@ -35,8 +35,12 @@ class PublicCacheMiddleware:
     does): an anonymous page is the same for every reader. That is safe because a signed-in
     editor's pages are `private, no-store`, a response that sets a cookie or carries a CSRF
     token is never shared, and the front bypasses its cache for a request with a sessionid
-    cookie (docs/operations.md). Views that set their own Cache-Control, or sit under a private
-    prefix, are left alone.
+    cookie (docs/operations.md). Responses under a private prefix are left alone; views that
+    set their own Cache-Control (the fragments) keep it.
+
+    Every shared response also gets its cache tags (`xkey`, kisha.core.cachetags: what the
+    view said it shows) and, when it came through Kisha's page cache, is stored there
+    (kisha.core.pagecache.store) before any 304 is made of it.
 
     It sits outside the CSP middleware: the ETag ignores the page's CSP nonce, and a 304 carries
     no Content-Security-Policy, so the browser keeps the nonce its stored copy was sent with.

@@ -39,7 +39,15 @@ from kisha.news.models import ArticlePage, Author, HomePage
 from kisha.news.selectors import CARD_FIELDS, restricted_paths, section_for
 
 from . import conf
-from .feeds import MEDIA_RENDITION, ArticleFeed, KishaRss, _absolute, body_html, xml_text
+from .feeds import (
+    MEDIA_RENDITION,
+    ArticleFeed,
+    KishaRss,
+    _absolute,
+    body_html,
+    media_attrs,
+    xml_text,
+)
 
 SNF_NS = "http://www.smartnews.be/snf"
 DCTERMS_NS = "http://purl.org/dc/terms/"
@@ -289,16 +297,7 @@ class PartnerRss(KishaRss):
     def add_media(self, handler, item):
         # Every photo, each with its own credit and caption inside its media:content.
         for photo in item.get("photos", ()):
-            handler.startElement(
-                "media:content",
-                {
-                    "url": photo["url"],
-                    "type": "image/jpeg",
-                    "medium": "image",
-                    "width": str(photo["width"]),
-                    "height": str(photo["height"]),
-                },
-            )
+            handler.startElement("media:content", media_attrs(photo))
             if photo["credit"]:
                 handler.addQuickElement("media:credit", xml_text(photo["credit"]))
             if photo["caption"]:

@@ -60,6 +60,17 @@ def _absolute(path: str) -> str:
     return path if "://" in path else f"{site_url()}{path}"
 
 
+def media_attrs(image: dict) -> dict[str, str]:
+    """The attributes of a photo's media:content: its rendition's URL and size."""
+    return {
+        "url": image["url"],
+        "type": "image/jpeg",
+        "medium": "image",
+        "width": str(image["width"]),
+        "height": str(image["height"]),
+    }
+
+
 class _MediaMixin:
     """media:content for the item's photo; content:encoded / Atom content for the full text."""
 
@@ -71,16 +82,7 @@ class _MediaMixin:
     def add_media(self, handler, item):
         image = item.get("image")
         if image:
-            handler.addQuickElement(
-                "media:content",
-                attrs={
-                    "url": image["url"],
-                    "type": "image/jpeg",
-                    "medium": "image",
-                    "width": str(image["width"]),
-                    "height": str(image["height"]),
-                },
-            )
+            handler.addQuickElement("media:content", attrs=media_attrs(image))
             if image["credit"]:
                 handler.addQuickElement("media:credit", xml_text(image["credit"]))
 
