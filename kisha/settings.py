@@ -60,7 +60,7 @@ def config_int(name: str, default: int, *, minimum: int = 0) -> int:
     return number
 
 
-def config_float(name: str, default: float) -> float:
+def config_float(name: str, default: float, *, unit: str = "seconds") -> float:
     value = config(name).strip()
     if not value:
         return default
@@ -68,7 +68,7 @@ def config_float(name: str, default: float) -> float:
         number = float(value)
     except ValueError:
         raise ImproperlyConfigured(
-            f"The environment variable {name} must be a number of seconds; it is {value!r}."
+            f"The environment variable {name} must be a number of {unit}; it is {value!r}."
         ) from None
     if not number >= 0:  # also refuses nan
         raise ImproperlyConfigured(f"The environment variable {name} must not be negative.")
@@ -454,6 +454,13 @@ KISHA_CSP_ADMIN = {
 # Drop folders must lie inside this folder (after symlinks): editors type the path, and without
 # a root they could point a source at /etc or at Kisha's own var/.
 KISHA_WIRE_DROP_ROOT = Path(config("KISHA_WIRE_DROP_ROOT", str(BASE_DIR / "var" / "wire-drop")))
+# The wire app's limits and lifetimes (defaults and meaning: kisha/wire/conf.py, docs/wire.md).
+KISHA_WIRE_MAX_BYTES = config_int("KISHA_WIRE_MAX_BYTES", 10_000_000, minimum=1)
+KISHA_WIRE_FETCH_TIMEOUT = config_float("KISHA_WIRE_FETCH_TIMEOUT", 15.0)
+KISHA_WIRE_ALLOW_PRIVATE_FETCH = config_bool("KISHA_WIRE_ALLOW_PRIVATE_FETCH", False)
+KISHA_WIRE_LOG_DAYS = config_int("KISHA_WIRE_LOG_DAYS", 30, minimum=1)
+KISHA_WIRE_BANNER_HOURS = config_float("KISHA_WIRE_BANNER_HOURS", 3.0, unit="hours")
+KISHA_WIRE_TICKER_SECONDS = config_int("KISHA_WIRE_TICKER_SECONDS", 30, minimum=1)
 
 # --- Health and metrics -----------------------------------------------------------------------
 # /-/health/ and /-/metrics answer only these peer addresses (REMOTE_ADDR, never

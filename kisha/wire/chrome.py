@@ -8,7 +8,6 @@ is never more than a minute behind the wire.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -16,12 +15,13 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from kisha.core.slots import esi_include, esi_requested
+from kisha.wire.conf import conf
 from kisha.wire.selectors import banner_item, ticker_items
 from kisha.wire.services import BANNER_CACHE_KEY, TICKER_CACHE_KEY
 
 
 def fragment_seconds() -> int:
-    return int(getattr(settings, "KISHA_WIRE_TICKER_SECONDS", 30))
+    return int(conf("KISHA_WIRE_TICKER_SECONDS"))
 
 
 def ticker_html() -> str:

@@ -22,6 +22,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from kisha.wire.conf import conf
 from kisha.wire.fetch import FetchError, check_url
 
 FORMAT_CHOICES = [
@@ -133,7 +134,7 @@ class WireSource(ClusterableModel):
 
 def allow_private_fetch() -> bool:
     # Only tests set this (to reach a server on 127.0.0.1); it is never read from the environment.
-    return bool(getattr(settings, "KISHA_WIRE_ALLOW_PRIVATE_FETCH", False))
+    return bool(conf("KISHA_WIRE_ALLOW_PRIVATE_FETCH"))
 
 
 def drop_root() -> Path:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from kisha.core.text import jst_iso, jst_time, truncate_width
 from kisha.news.selectors import SectionInfo, sections
+from kisha.wire.conf import conf
 from kisha.wire.models import BannerState, WireIngestRun, WireItem, WireItemVersion, WireSource
 
 TICKER_LIMIT = 8
@@ -103,7 +103,7 @@ def banner_item(*, now: dt.datetime | None = None) -> WireCard | None:
     """The breaking banner: the pinned item, else the newest urgency 1–2 item of the last
     ``KISHA_WIRE_BANNER_HOURS`` hours that no editor dismissed."""
     now = now or timezone.now()
-    hours = float(getattr(settings, "KISHA_WIRE_BANNER_HOURS", 3))
+    hours = float(conf("KISHA_WIRE_BANNER_HOURS"))
     candidates = public_items(now=now).filter(
         Q(banner=BannerState.PINNED)
         | Q(

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from kisha.wire.body import first_paragraph_text, html_to_blocks
+from kisha.wire.conf import conf
 from kisha.wire.fetch import FetchError, fetch
 from kisha.wire.ingest import (
     CHUNK_SIZE,
@@ -68,7 +68,7 @@ def wire_clear_cache() -> None:
 
 
 def _max_bytes() -> int:
-    return int(getattr(settings, "KISHA_WIRE_MAX_BYTES", 10_000_000))
+    return int(conf("KISHA_WIRE_MAX_BYTES"))
 
 
 def _finish_run(run: WireIngestRun, summary: IngestSummary, status: str, message: str = "") -> None:
@@ -196,7 +196,7 @@ def _poll_url(source: WireSource) -> IngestSummary:
             etag=source.etag or None,
             last_modified=source.last_modified or None,
             max_bytes=_max_bytes(),
-            timeout=float(getattr(settings, "KISHA_WIRE_FETCH_TIMEOUT", 15)),
+            timeout=float(conf("KISHA_WIRE_FETCH_TIMEOUT")),
             allow_private=_allow_private(),
         )
     except FetchError as exc:
@@ -274,7 +274,7 @@ def _poll_folder(source: WireSource) -> IngestSummary:
 def wire_prune_log(*, days: int | None = None) -> int:
     """Delete ingest runs (and their error rows) older than ``days`` (KISHA_WIRE_LOG_DAYS, 30):
     a source polled every 30 s writes ~2,900 runs a day. Items and versions are kept."""
-    days = days if days is not None else int(getattr(settings, "KISHA_WIRE_LOG_DAYS", 30))
+    days = days if days is not None else int(conf("KISHA_WIRE_LOG_DAYS"))
     cutoff = timezone.now() - dt.timedelta(days=days)
     deleted, _by_model = WireIngestRun.objects.filter(started_at__lt=cutoff).delete()
     return deleted

@@ -49,6 +49,9 @@ def start(**env: str) -> subprocess.CompletedProcess:
         ({"DATABASE_URL": "mysql://root@db/kisha"}, "DATABASE_URL must be a PostgreSQL URL"),
         ({"REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL must start with redis://"),
         ({"KISHA_PERIODIC_TASKS": "kisha.news.tasks.x"}, "is not 'dotted.task.path=seconds'"),
+        ({"KISHA_WIRE_TICKER_SECONDS": "0"}, "KISHA_WIRE_TICKER_SECONDS must be at least 1"),
+        ({"KISHA_WIRE_BANNER_HOURS": "three"}, "KISHA_WIRE_BANNER_HOURS must be a number of hours"),
+        ({"KISHA_WIRE_ALLOW_PRIVATE_FETCH": "si"}, "KISHA_WIRE_ALLOW_PRIVATE_FETCH must be one of"),
     ],
 )
 def test_a_bad_variable_stops_the_start_with_one_clear_sentence(env, message):
@@ -62,6 +65,22 @@ def test_good_values_start():
     result = start(KISHA_HTTPS="off", KISHA_PAGE_CACHE_SECONDS="120", KISHA_CACHE_TIMEOUT="0.5")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_the_wire_settings_come_from_the_environment():
+    read = (
+        "import django; django.setup(); from kisha.wire.conf import conf; "
+        "print(conf('KISHA_WIRE_TICKER_SECONDS'), conf('KISHA_WIRE_BANNER_HOURS'), "
+        "conf('KISHA_WIRE_MAX_BYTES'))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("KISHA_", "DATABASE_"))}
+    env = {**clean, "DJANGO_SETTINGS_MODULE": "kisha.settings"}
+    default = subprocess.run([sys.executable, "-c", read], cwd=ROOT, env=env, capture_output=True)
+    assert default.stdout.split() == [b"30", b"3.0", b"10000000"], default.stderr
+    env.update(KISHA_WIRE_TICKER_SECONDS="15", KISHA_WIRE_BANNER_HOURS="1.5")
+    env["KISHA_WIRE_MAX_BYTES"] = "2000000"
+    chosen = subprocess.run([sys.executable, "-c", read], cwd=ROOT, env=env, capture_output=True)
+    assert chosen.stdout.split() == [b"15", b"1.5", b"2000000"], chosen.stderr
 
 
 @pytest.fixture(autouse=False)

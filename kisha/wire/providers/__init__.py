@@ -73,7 +73,9 @@ def _settings_paths() -> dict[str, str]:
         return {}
     if not settings.configured:
         return {}
-    return dict(getattr(settings, "KISHA_WIRE_PROVIDERS", {}) or {})
+    from kisha.wire.conf import conf
+
+    return dict(conf("KISHA_WIRE_PROVIDERS") or {})
 
 
 def get_provider(name: str) -> WireProvider:

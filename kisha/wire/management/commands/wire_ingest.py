@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from kisha.wire.conf import conf
 from kisha.wire.fetch import FetchError, fetch
 from kisha.wire.ingest import IngestSummary
 from kisha.wire.models import FORMAT_CHOICES, WireSource
@@ -56,8 +56,8 @@ class Command(BaseCommand):
             try:
                 result = fetch(
                     target,
-                    max_bytes=int(getattr(settings, "KISHA_WIRE_MAX_BYTES", 10_000_000)),
-                    allow_private=bool(getattr(settings, "KISHA_WIRE_ALLOW_PRIVATE_FETCH", False)),
+                    max_bytes=int(conf("KISHA_WIRE_MAX_BYTES")),
+                    allow_private=bool(conf("KISHA_WIRE_ALLOW_PRIVATE_FETCH")),
                 )
             except FetchError as exc:
                 yield target, wire_record_failure(source=source, origin=target, message=exc.message)

@@ -1,0 +1,33 @@
+"""The wire app's settings, each with a default, read from django.conf.settings when asked.
+
+settings.py sets them from the environment (docs/wire.md lists them); tests override them with
+pytest-django's `settings` fixture, which is why they are read at each use and not at import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Largest feed or drop file read, in bytes; a bigger one is refused, not truncated.
+    "KISHA_WIRE_MAX_BYTES": 10_000_000,
+    # Seconds to wait for an agency's server before the poll counts as failed.
+    "KISHA_WIRE_FETCH_TIMEOUT": 15.0,
+    # Fetch from private and loopback addresses (a test feed on 127.0.0.1); off in production so
+    # an editor's feed URL cannot reach the machine's own services.
+    "KISHA_WIRE_ALLOW_PRIVATE_FETCH": False,
+    # Ingest log rows older than this many days are pruned.
+    "KISHA_WIRE_LOG_DAYS": 30,
+    # A 速報 item stays in the banner this many hours.
+    "KISHA_WIRE_BANNER_HOURS": 3.0,
+    # Life of the cached ticker/banner fragment and the ticker script's refresh interval.
+    "KISHA_WIRE_TICKER_SECONDS": 30,
+    # Extra providers by format name: {"name": "dotted.path.Provider"}.
+    "KISHA_WIRE_PROVIDERS": {},
+}
+
+
+def conf(name: str) -> Any:
+    return getattr(settings, name, DEFAULTS[name])
