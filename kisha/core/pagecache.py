@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
+from prometheus_client import Counter
+
 from django.conf import settings
 from django.core.cache import caches
 from django.http.cookie import parse_cookie
@@ -47,6 +49,18 @@ QUERY_ALLOWED = re.compile(r"(?:page=[1-9][0-9]{0,3})?")
 # Headers a stored copy does not keep: the server adds its own, and the cache its own.
 DROPPED = {"date", "server", "connection", "content-length", "x-kisha-cache", "age"}
 LOCK_SECONDS = 30
+
+# Hits never reach Django, so django-prometheus never sees them: the wrapper counts every
+# request it looks at (summed over workers in multiprocess mode, docs/operations.md).
+#   hit / stale: answered from the cache; render: looked up, went to Django (stored if it
+#   could be); bypass: never looked up (a session, a private path, another query string).
+REQUESTS = Counter(
+    "kisha_page_cache_requests",
+    "Requests seen by Kisha's page cache, by what it did with them",
+    ["result"],
+)
+for _result in ("hit", "stale", "render", "bypass"):
+    REQUESTS.labels(_result)  # every series exists from the start (rate() needs a zero)
 
 
 def enabled() -> bool:
@@ -203,10 +217,13 @@ def with_page_cache(application: Callable) -> Callable:
             return application(environ, start_response)
         key = request_key(environ)
         if key is None:
+            REQUESTS.labels("bypass").inc()
             return application(environ, start_response)
         found = _lookup(key)
         if found is not None:
+            REQUESTS.labels(found[0].lower()).inc()
             return _answer(*found, environ, start_response)
+        REQUESTS.labels("render").inc()
         environ[START] = time.time()
         return application(environ, start_response)
 

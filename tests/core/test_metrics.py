@@ -148,3 +148,30 @@ def test_multiprocess_mode_sums_every_workers_requests(app_server, tmp_path, wag
         assert searches_counted() - before == n
     parsed = samples(server.get(METRICS).text)
     assert value(parsed, "kisha_search_duration_seconds_count") == n
+
+
+def test_page_cache_hits_are_counted_although_django_never_sees_them(
+    app_server, tmp_path, wagtail_initial_data, article
+):
+    prom = tmp_path / "prom"
+    prom.mkdir()
+    server = app_server(PROMETHEUS_MULTIPROC_DIR=str(prom))
+    name = "kisha_page_cache_requests_total"
+    before = samples(server.get(METRICS).text)
+    mark = server.mark()
+    n = 40
+    assert server.get(article.url).headers["X-Kisha-Cache"] == "MISS"
+    answers = server.get_many([article.url] * n)
+    assert {r.headers["X-Kisha-Cache"] for r in answers} == {"HIT"}
+    assert len(server.pids(since=mark)) == 2
+    server.get(article.url, cookies={"sessionid": "x" * 32})  # an editor: bypass
+    for scrapes in range(1, 5):  # whichever worker answers the scrape
+        parsed = samples(server.get(METRICS).text)
+
+        def grew(result: str, parsed=parsed) -> float:
+            return value(parsed, name, result=result) - value(before, name, result=result)
+
+        assert grew("hit") == n
+        assert grew("render") == 1
+        assert grew("stale") == 0
+        assert grew("bypass") == 1 + scrapes  # the editor, and each scrape counts itself
