@@ -595,5 +595,6 @@ KISHA_FEED_FULL_TEXT = config_bool("KISHA_FEED_FULL_TEXT", False)
 # Aggregator feeds (kisha/seo/aggregators.py): SmartNews's wide logo and analytics tag, and
 # how many days the partner feed lists taken-down articles.
 KISHA_SMARTNEWS_LOGO = config("KISHA_SMARTNEWS_LOGO", "")
+KISHA_SMARTNEWS_DARK_LOGO = config("KISHA_SMARTNEWS_DARK_LOGO", "")
 KISHA_SMARTNEWS_ANALYTICS = config("KISHA_SMARTNEWS_ANALYTICS", "")
 KISHA_PARTNER_DELETED_DAYS = config_int("KISHA_PARTNER_DELETED_DAYS", 7, minimum=1)

@@ -2,12 +2,12 @@
 
 - `/feeds/smartnews/`: SmartNews's SmartFormat, RSS 2.0 with the `snf:` namespace — the
   channel logo (`snf:logo`), full text (`content:encoded`), a thumbnail (`media:thumbnail`),
-  related links (`snf:relatedLink`) and, when configured, the publisher's analytics tag
-  (`snf:analytics`).
+  related links (`snf:relatedLink`) and, when configured, the logo for dark mode
+  (`snf:darkModeLogo`) and the publisher's analytics tag (`snf:analytics`).
 - `/feeds/partner/`: the contract feed for Yahoo!ニュース-, LINE NEWS- and Gunosy-style
   partners — full text with every photo and its credit, categories and tags, the update time of
-  each item, a stable id, and a list of the articles taken down lately so a partner can remove
-  its copy.
+  each item, a stable id, and a list of the articles taken down lately (unpublished, deleted
+  or put behind a view restriction) so a partner can remove its copy.
 
 Both build on kisha.seo.feeds (the same items, `xml_text()`, JST dates) and always carry the
 whole text, whatever KISHA_FEED_FULL_TEXT says: that is what these partners receive under
@@ -195,6 +195,10 @@ class SmartFormatRss(KishaRss):
         handler.startElement("snf:logo", {})
         handler.addQuickElement("url", self.feed["snf_logo"])
         handler.endElement("snf:logo")
+        if self.feed.get("snf_dark_logo"):
+            handler.startElement("snf:darkModeLogo", {})
+            handler.addQuickElement("url", self.feed["snf_dark_logo"])
+            handler.endElement("snf:darkModeLogo")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -205,6 +209,11 @@ class SmartFormatRss(KishaRss):
             handler.addQuickElement("snf:relatedLink", attrs=related)
         if item.get("analytics"):
             handler.addQuickElement("snf:analytics", item["analytics"])
+
+
+def _asset(value: str) -> str:
+    """A setting naming a static file ("seo/logo.png") or an absolute URL, as an absolute URL."""
+    return _absolute(static(value)) if value and "://" not in value else value
 
 
 class SmartNewsFeed(_FullTextFeed):
@@ -225,10 +234,10 @@ class SmartNewsFeed(_FullTextFeed):
     def feed_extra_kwargs(self, obj) -> dict:
         from .meta import logo_url
 
-        logo = conf.get("KISHA_SMARTNEWS_LOGO")
-        if logo and "://" not in logo:
-            logo = _absolute(static(logo))
-        return {"logo": logo_url(), "snf_logo": logo or logo_url()}
+        logo, dark = (
+            _asset(conf.get(name)) for name in ("KISHA_SMARTNEWS_LOGO", "KISHA_SMARTNEWS_DARK_LOGO")
+        )
+        return {"logo": logo_url(), "snf_logo": logo or logo_url(), "snf_dark_logo": dark}
 
     def items(self, obj):
         articles = super().items(obj)
@@ -333,21 +342,30 @@ def article_guid(article_id: int) -> str:
     return f"{urlsplit(site_url()).hostname}:article:{article_id}"
 
 
-def deleted_articles() -> list[dict[str, str]]:
-    """Articles unpublished or deleted in the last KISHA_PARTNER_DELETED_DAYS days and not live
-    again, newest first: id, the guid the feed gave them, their last URL when the page still
-    exists, and when (JST). From Wagtail's page history (PageLogEntry); two queries.
+RESTRICTED = ("wagtail.view_restriction.create", "wagtail.view_restriction.edit")
 
-    A page under a view restriction is left out: its URL was never in a feed."""
+
+def deleted_articles() -> list[dict[str, str]]:
+    """Articles taken down in the last KISHA_PARTNER_DELETED_DAYS days and not public again,
+    newest first: id, the guid the feed gave them, their last URL when the page still exists,
+    and when (JST). From Wagtail's page history (PageLogEntry); at most four queries.
+
+    Taken down: unpublished, deleted, or put behind a view restriction (on the article or on a
+    section above it) after it was first published, since a partner must remove its copy of a
+    story that became members-only or was hidden for legal reasons. An article unpublished while
+    already restricted is left out: its URL was never in a feed."""
     since = timezone.now() - dt.timedelta(days=conf.get("KISHA_PARTNER_DELETED_DAYS"))
+    limit = conf.get("KISHA_PARTNER_DELETED_MAX")
     article_type = ContentType.objects.get_for_model(ArticlePage)
     rows = list(
         PageLogEntry.objects.filter(timestamp__gte=since)
         .filter(
-            Q(action="wagtail.unpublish") | Q(action="wagtail.delete", content_type=article_type)
+            Q(action="wagtail.unpublish")
+            | Q(action="wagtail.delete", content_type=article_type)
+            | Q(action__in=RESTRICTED)
         )
         .order_by("-timestamp")
-        .values_list("page_id", "action", "timestamp")[: conf.get("KISHA_PARTNER_DELETED_MAX")]
+        .values_list("page_id", "action", "timestamp")[:limit]
     )
     pages = {
         page["id"]: page
@@ -358,7 +376,21 @@ def deleted_articles() -> list[dict[str, str]]:
     restricted = restricted_paths()
     roots = Site.get_site_root_paths()
     gone: dict[int, dict[str, str]] = {}
+
+    def add(page_id: int, when, url_path: str | None) -> None:
+        entry = {"id": str(page_id), "guid": article_guid(page_id), "at": jst_iso(when)}
+        url = _url_from_path(url_path, roots) if url_path else ""
+        if url:
+            entry["url"] = url
+        gone[page_id] = entry
+
+    hidden_under = _restricted_since(rows, pages, restricted)
     for page_id, action, when in rows:
+        if action in RESTRICTED:
+            for article in hidden_under.get((page_id, when), ()):
+                if article["id"] not in gone:
+                    add(article["id"], when, article["url_path"])
+            continue
         if page_id in gone:
             continue  # the newest entry of a page is its state
         page = pages.get(page_id)
@@ -369,12 +401,43 @@ def deleted_articles() -> list[dict[str, str]]:
                 continue
         elif action != "wagtail.delete":
             continue
-        entry = {"id": str(page_id), "guid": article_guid(page_id), "at": jst_iso(when)}
-        url = _url_from_path(page["url_path"], roots) if page else ""
-        if url:
-            entry["url"] = url
-        gone[page_id] = entry
-    return list(gone.values())
+        add(page_id, when, page["url_path"] if page else None)
+    return sorted(gone.values(), key=lambda e: e["at"], reverse=True)[:limit]
+
+
+def _restricted_since(rows, pages, restricted: list[str]) -> dict[tuple, list[dict]]:
+    """{(restricted page id, when): live articles at or under it, first published before then},
+    for the restrictions in `rows` that still stand. One query for all of them."""
+    wanted = [
+        (page_id, when, pages[page_id]["path"])
+        for page_id, action, when in rows
+        if action in RESTRICTED
+        and page_id in pages
+        and any(pages[page_id]["path"].startswith(path) for path in restricted)
+    ]
+    if not wanted:
+        return {}
+    under = Q()
+    for _, _, path in wanted:
+        under |= Q(path__startswith=path)
+    articles = list(
+        ArticlePage.objects.live()
+        .filter(under)
+        .order_by()
+        .values("id", "path", "url_path", "first_published_at")[
+            : conf.get("KISHA_PARTNER_DELETED_MAX")
+        ]
+    )
+    return {
+        (page_id, when): [
+            a
+            for a in articles
+            if a["path"].startswith(path)
+            and a["first_published_at"] is not None
+            and a["first_published_at"] < when
+        ]
+        for page_id, when, path in wanted
+    }
 
 
 def _url_from_path(url_path: str, roots) -> str:

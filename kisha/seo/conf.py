@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     # SmartNews's snf:logo: a static path ("seo/smartnews-logo.png") or an absolute URL; empty
     # gives the site's square logo. SmartNews asks for a wide one (docs/distribution.md).
     "KISHA_SMARTNEWS_LOGO": "",
+    # snf:darkModeLogo, the same way: a logo that reads on SmartNews's dark theme; empty leaves
+    # the element out (SmartNews then shows snf:logo).
+    "KISHA_SMARTNEWS_DARK_LOGO": "",
     # The analytics tag SmartNews runs in SmartView for each article (snf:analytics), as
     # SmartNews's publisher guide gives it; empty leaves the element out.
     "KISHA_SMARTNEWS_ANALYTICS": "",

@@ -100,6 +100,11 @@ def test_smartnews_logo_and_analytics_from_settings(client, settings, story):
     assert root.findtext(f"channel/{SNF}logo/url") == "https://cdn.example.jp/kisha-wide.png"
     analytics = root.find("channel/item").findtext(f"{SNF}analytics")
     assert analytics == '<script>ga("send", "pageview");</script>'
+    assert root.find(f"channel/{SNF}darkModeLogo") is None  # not configured: left out
+    settings.KISHA_SMARTNEWS_DARK_LOGO = "seo/kisha-dark.png"
+    _, _, root = parse(client, "/feeds/smartnews/")
+    dark = root.findtext(f"channel/{SNF}darkModeLogo/url")
+    assert dark == f"{settings.KISHA_SITE_URL}/static/seo/kisha-dark.png"
 
 
 def test_partner_feed_carries_what_partners_ask_for(client, settings, story):
@@ -158,6 +163,34 @@ def test_partner_feed_lists_taken_down_articles(client, settings, world, busines
     assert gone[1]["at"].endswith("+09:00")
     titles = [e.title for e in feed.entries]
     assert "再公開した記事" in titles and "取り下げた記事" not in titles
+
+
+def test_articles_put_behind_a_restriction_are_taken_down(client, settings, world, business):
+    """A story that was public and became members-only (its section restricted) or hidden (a
+    restriction on the article itself) must leave partners too; one first published behind the
+    restriction was never in the feed, and lifting a restriction ends the takedown."""
+    from wagtail.models import PageViewRestriction
+
+    base = settings.KISHA_SITE_URL
+    public_then = ArticlePageFactory(parent=business, title="有料化した記事", slug="paid")
+    own = ArticlePageFactory(parent=world, title="法的理由で隠した記事", slug="legal")
+    untouched = ArticlePageFactory(parent=world, title="そのままの記事", slug="open")
+    members = PageViewRestriction.objects.create(page=business, restriction_type="login")
+    ArticlePageFactory(parent=business, title="最初から会員向けの記事", slug="members-only")
+    PageViewRestriction.objects.create(page=own, restriction_type="password", password="x")
+
+    _, feed, root = parse(client, "/feeds/partner/")
+    gone = {e.attrib["id"]: dict(e.attrib) for e in root.findall(f"channel/{KISHA}deleted")}
+    assert set(gone) == {str(public_then.id), str(own.id)}
+    assert gone[str(public_then.id)]["url"] == f"{base}/business/paid/"
+    assert gone[str(own.id)]["at"].endswith("+09:00")
+    titles = [e.title for e in feed.entries]
+    assert "そのままの記事" in titles and "有料化した記事" not in titles
+    assert untouched.live
+
+    members.delete()  # public again: no longer a takedown
+    _, _, root = parse(client, "/feeds/partner/")
+    assert [e.attrib["id"] for e in root.findall(f"channel/{KISHA}deleted")] == [str(own.id)]
 
 
 def test_old_takedowns_drop_off(client, settings, world, story):
