@@ -155,6 +155,9 @@ URLS = {
     # url: sequential requests (the big ones are informational: not in the target)
     "/feeds/rss/": None,
     "/feeds/atom/": None,
+    # The aggregator feeds: full text and every photo of 50 articles, related links, takedowns.
+    "/feeds/smartnews/": None,
+    "/feeds/partner/": None,
     "/sitemap-news.xml": None,
     "/sitemap.xml": 20,
     "/sitemap-pages.xml": 20,
