@@ -170,7 +170,7 @@ def _measure() -> dict:
 
     def once(q: str) -> tuple[float, int]:
         started = time.perf_counter()
-        page = search_page(results=article_search(q=q), number=1)
+        page = search_page(results=article_search(query=q), number=1)
         list(page.object_list)
         return (time.perf_counter() - started) * 1000, page.paginator.count
 
@@ -201,7 +201,7 @@ def _measure() -> dict:
     for q in QUERIES["common"]:
         for _ in range(3):
             started = time.perf_counter()
-            page = search_page(results=article_search(q=q, sort="newest"), number=1)
+            page = search_page(results=article_search(query=q, sort="newest"), number=1)
             list(page.object_list)
             newest.append((time.perf_counter() - started) * 1000)
     newest.sort()

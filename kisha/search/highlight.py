@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .tokenizer import Query, normalize
+from .query import Query
+from .tokenizer import normalize
 
 # Characters that join the cluster before them: combining marks (Mn, Mc, Me), the half-width
 # voiced sound marks, variation selectors and zero-width joiners.

@@ -15,8 +15,7 @@ from kisha.news.models import ArticlePage
 from kisha.news.selectors import SectionInfo, article_cards, sections
 
 from .highlight import highlight, query_needles, snippet
-from .query import query_compile
-from .tokenizer import Query, parse_query
+from .query import CompiledQuery, Query, query_compile
 
 JST = ZoneInfo("Asia/Tokyo")
 PER_PAGE = 20
@@ -42,13 +41,15 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 def article_search(
     *,
-    q: str,
+    query: CompiledQuery | str,
     section: SectionInfo | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     sort: str = "relevance",
 ):
-    """Live, public articles matching ``q`` through the site's search backend (lazy results).
+    """Live, public articles matching ``query`` through the site's search backend (lazy
+    results). The search page passes the query it compiled (``search_query``), which the
+    backend uses as it is; a string is compiled by the backend.
 
     Filters run as ordinary queryset filters before the search, so they narrow the candidates
     rather than a page of results.
@@ -61,7 +62,7 @@ def article_search(
     if date_to is not None:
         queryset = queryset.filter(first_published_at__lt=_day_start(date_to + dt.timedelta(1)))
     relevance = sort != "newest"
-    return queryset.search(q, order_by_relevance=relevance)
+    return queryset.search(query, order_by_relevance=relevance)
 
 
 def search_section(*, slug: str | None) -> SectionInfo | None:
@@ -129,9 +130,8 @@ def search_hits(*, page: PaginatorPage, query: Query) -> list[SearchHit]:
     ]
 
 
-def search_suggestions(*, q: str, limit: int = 3) -> list[Suggestion]:
+def search_suggestions(*, query: Query, limit: int = 3) -> list[Suggestion]:
     """For an empty result: each word of a multi-word query alone, with how many it finds."""
-    query = parse_query(q)
     if len(query.required) < 2:
         return []
     suggestions = []
@@ -143,5 +143,7 @@ def search_suggestions(*, q: str, limit: int = 3) -> list[Suggestion]:
     return suggestions
 
 
-def search_query(*, q: str) -> Query:
-    return query_compile(q).query
+def search_query(*, q: str) -> CompiledQuery:
+    """The search box text, parsed and compiled once for the whole request: the results, the
+    highlighting (``.query``) and the suggestions all use this one."""
+    return query_compile(q)

@@ -13,7 +13,8 @@ from modelsearch.index import get_indexed_models
 
 from django.db import transaction
 
-from .backend import KishaIndex, KishaSearchBackend, document_texts, texts_columns
+from .backend import KishaSearchBackend
+from .indexing import KishaIndex, document_texts, texts_columns
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,6 @@ KANJI_PREFIX = "zk"
 ESCAPE_PREFIX = "zb"
 MAX_TOKEN_CHARS = 64  # PostgreSQL drops lexemes over 2,047 bytes; longer "words" are junk anyway
 SUDACHI_MAX_BYTES = 49_149  # SudachiPy refuses longer input per call ("Input is too long")
-MAX_QUERY_TERMS = 10
-MAX_QUERY_CHARS = 200
-_MAX_RAW_QUERY_CHARS = 4 * MAX_QUERY_CHARS  # bounds NFKC work; NFKC can expand (㌀ → アパート)
 
 # Old and variant kanji folded to the form news copy uses. Only pure glyph or traditional variants
 # of the same character, applied before Sudachi too (it knows the standard forms) and to its output
@@ -86,9 +83,8 @@ _JA_CHARS = (
 )
 # Kanji (CJK unified ideographs, extension A, compatibility, extensions B and later); not 々 〆 〇.
 _KANJI_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
-_KANJI = re.compile(f"[{_KANJI_CHARS}]")
+KANJI = re.compile(f"[{_KANJI_CHARS}]")
 _RUN = re.compile(rf"(?P<ja>[{_JA_CHARS}]+)|(?P<word>[^\W_{_JA_CHARS}]+)")
-_WORD_CHARS = re.compile(r"[^\W_]+")  # letters and digits of any script, for splitting queries
 _NON_WORD = re.compile(r"[\W_]+")
 _SENTENCE = re.compile(r"[^\n。！？!?]*[\n。！？!?]*")
 _BREAK_AT = re.compile(r"[\s。、，,．.！？!?・]")
@@ -150,7 +146,7 @@ _AFTER_NFKC = _CharMap(_after_nfkc_rule)
 _INDEX_FORM = _CharMap(lambda cp: _MERGE[cp] if cp in _MERGE else _after_nfkc_rule(cp))
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     """Text as Sudachi should see it: safe code points, NFKC, variant kanji folded, case kept.
 
     Case is kept because Sudachi's dictionary lookup is case-sensitive for some entries (iPhone).
@@ -166,10 +162,10 @@ def normalize(text: str) -> str:
     lone surrogates and leftover combining marks; controls and private-use characters become
     spaces. ``ｽﾏｰﾄﾌｫﾝ`` → ``スマートフォン``, ``ＡＩ`` → ``ai``, ``齋藤`` → ``斎藤``. Never raises.
     """
-    return _clean(text).lower().translate(_INDEX_FORM)
+    return clean(text).lower().translate(_INDEX_FORM)
 
 
-def _runs(normalized: str) -> list[tuple[str, bool]]:
+def text_runs(normalized: str) -> list[tuple[str, bool]]:
     """Split normalized text into (run, is_japanese); everything else is a separator."""
     return [(m.group(), m.lastgroup == "ja") for m in _RUN.finditer(normalized)]
 
@@ -186,7 +182,7 @@ def bigrams(text: str) -> list[str]:
     separate runs. This is the recall side: 金正恩 gives 金正 and 正恩 whatever the dictionary knows.
     """
     tokens: list[str] = []
-    for run, japanese in _runs(normalize(text)):
+    for run, japanese in text_runs(normalize(text)):
         tokens.extend(_chunks(run) if japanese else [run])
     return tokens
 
@@ -200,11 +196,11 @@ def _index_token(token: str) -> str:
     return token
 
 
-def _bigram_stream(normalized: str) -> tuple[list[str], bool]:
+def bigram_stream(normalized: str) -> tuple[list[str], bool]:
     """Index-side bigram tokens; also says whether the last token is a run-final unigram."""
     tokens: list[str] = []
     tail = False
-    for run, japanese in _runs(normalized):
+    for run, japanese in text_runs(normalized):
         if japanese:
             tokens.extend(_chunks(run))
             tail = len(run) > 1
@@ -308,7 +304,7 @@ class _Analysis:
             pos = piece.part_of_speech()
             surface = piece.surface()
             if pos[1] != "固有名詞" or (len(surface) == 1 and pos[2] == "地名"):
-                self.kanji.update(dict.fromkeys(_KANJI.findall(surface)))
+                self.kanji.update(dict.fromkeys(KANJI.findall(surface)))
 
 
 def _analyse(tokenizer: Tokenizer, skip: PosMatcher, piece: str, into: _Analysis) -> None:
@@ -350,145 +346,14 @@ def sudachi_terms(text: str) -> list[str]:
     (lower case, folded, letters and digits only): 引越し, 引っ越し → 引っ越し; 非核化 → 非核化, 非核, 化.
     Text of any length is fed to Sudachi in pieces under its per-call byte limit.
     """
-    return _sudachi_analysis(_clean(text))[0]
+    return _sudachi_analysis(clean(text))[0]
 
 
 def index_text(text: str) -> str:
     """The whitespace-separated string of index terms for ``text`` (see the module docstring)."""
-    cleaned = _clean(text)
-    tokens, _ = _bigram_stream(cleaned.lower().translate(_INDEX_FORM))
+    cleaned = clean(text)
+    tokens, _ = bigram_stream(cleaned.lower().translate(_INDEX_FORM))
     terms, kanji = _sudachi_analysis(cleaned)
     tokens.extend(SUDACHI_PREFIX + term for term in terms)
     tokens.extend(KANJI_PREFIX + k for k in kanji)
     return " ".join(tokens)
-
-
-@dataclass(frozen=True, slots=True)
-class QueryTerm:
-    """One search term. ``text`` is its index form; ``raw`` is what Sudachi reads.
-
-    ``prefix`` means the last token of ``term_bigrams(term)`` must be matched as a prefix: the term
-    ends in a one-character Japanese run (12月, ネ), which in an article is usually the start of a
-    chunk (月中). It applies to the bigram phrase only. A term that is one kanji alone (株) is
-    matched by ``term_kanji`` instead.
-    """
-
-    text: str
-    raw: str
-    phrase: bool = False
-    exclude: bool = False
-    prefix: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """A parsed query. ``truncated`` is true when part of the query was dropped by the caps."""
-
-    terms: tuple[QueryTerm, ...]
-    truncated: bool = False
-
-    @property
-    def required(self) -> tuple[QueryTerm, ...]:
-        return tuple(t for t in self.terms if not t.exclude)
-
-    @property
-    def excluded(self) -> tuple[QueryTerm, ...]:
-        return tuple(t for t in self.terms if t.exclude)
-
-
-_QUOTES = {'"': '"', "「": "」", "『": "』", "“": "”"}  # after NFKC: ＂→" and ｢｣→「」
-_MINUS = "-−"  # after NFKC: －→-
-
-
-def _make_term(raw: str, *, phrase: bool, exclude: bool) -> QueryTerm | None:
-    text = normalize(raw).strip()
-    runs = _runs(text)
-    if not runs:
-        return None  # nothing searchable: emoji, punctuation
-    last, japanese = runs[-1]
-    prefix = japanese and len(last) == 1 and text.endswith(last)
-    return QueryTerm(text=text, raw=raw.strip(), phrase=phrase, exclude=exclude, prefix=prefix)
-
-
-def parse_query(q: str) -> Query:
-    """Parse a search box query into terms; cheap and total for any input.
-
-    Terms are split on spaces (U+3000 too) and punctuation; ``"…"``, ``「…」``, ``『…』`` and
-    ``“…”`` make one phrase term; ``-term`` or ``-"…"`` excludes. An excluded word holding
-    punctuation (``-covid-19``) is excluded as a phrase, not piece by piece. At most
-    ``MAX_QUERY_TERMS`` terms from the first ``MAX_QUERY_CHARS`` characters are kept.
-    """
-    truncated = len(q) > _MAX_RAW_QUERY_CHARS
-    text = _clean(q[:_MAX_RAW_QUERY_CHARS])
-    if len(text) > MAX_QUERY_CHARS:
-        text, truncated = text[:MAX_QUERY_CHARS], True
-
-    found: list[QueryTerm | None] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i].isspace():
-            i += 1
-            continue
-        exclude = text[i] in _MINUS
-        if exclude:
-            i += 1
-            if i == n or text[i].isspace():
-                continue
-        if text[i] in _QUOTES:
-            end = text.find(_QUOTES[text[i]], i + 1)
-            end = n if end < 0 else end
-            found.append(_make_term(text[i + 1 : end], phrase=True, exclude=exclude))
-            i = end + 1
-            continue
-        start = i
-        while i < n and not text[i].isspace() and text[i] not in _QUOTES:
-            i += 1
-        words = _WORD_CHARS.findall(text[start:i])
-        if exclude and len(words) > 1:
-            found.append(_make_term(text[start:i], phrase=True, exclude=True))
-        else:
-            found.extend(_make_term(w, phrase=False, exclude=exclude) for w in words)
-
-    terms: list[QueryTerm] = []
-    seen: set[tuple[str, bool]] = set()
-    for term in found:
-        if term is None or (term.text, term.exclude) in seen:
-            continue
-        if len(terms) == MAX_QUERY_TERMS:
-            truncated = True
-            break
-        seen.add((term.text, term.exclude))
-        terms.append(term)
-    return Query(terms=tuple(terms), truncated=truncated)
-
-
-def term_bigrams(term: str | QueryTerm) -> list[str]:
-    """The term as a phrase of index tokens from the bigram stream.
-
-    The same tokens ``index_text`` writes, including the run-final unigram of every run but the
-    last one, so a phrase across runs (``"日本株 上昇"``) lines up with the article. A string is
-    read as user text; see ``QueryTerm.prefix`` for the last token.
-    """
-    text = term.text if isinstance(term, QueryTerm) else normalize(term)
-    tokens, tail = _bigram_stream(text)
-    return tokens[:-1] if tail else tokens
-
-
-def term_sudachi(term: str | QueryTerm) -> list[str]:
-    """The term as a phrase of index tokens from the Sudachi stream (``zs`` + normalized form).
-
-    An empty list means this representation cannot match (a lone particle such as の): callers
-    must treat it as no match, never as match-all.
-    """
-    raw = term.raw if isinstance(term, QueryTerm) else term
-    return [SUDACHI_PREFIX + t for t in sudachi_terms(raw)]
-
-
-def term_kanji(term: str | QueryTerm) -> str | None:
-    """The kanji-set token (``zk株``) when the term is one kanji alone, else None.
-
-    Such a term finds the kanji in any common word (株, 株価, 日本株, 大雨 for 雨) but not inside
-    names (熊本 for 熊): see the module docstring.
-    """
-    text = term.text if isinstance(term, QueryTerm) else normalize(term).strip()
-    return KANJI_PREFIX + text if len(text) == 1 and _KANJI.match(text) else None

@@ -9,6 +9,7 @@ reader's text is ever SQL.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -23,7 +24,54 @@ def _in(values: list[int]) -> tuple[str, list[int]]:
     return ", ".join(["%s"] * len(values)) or "NULL", list(values)
 
 
-class SQLiteSearch:
+class SearchVendor(ABC):
+    """What the planner (``planning.py``) asks of a database: the SQL of a match, and which of
+    two strategies suits the database. Each method returns SQL with ``%s`` placeholders and the
+    parameters to bind, never values spliced into the text.
+    """
+
+    # True: the listing's own query walks the articles in order and tests membership in the
+    # matches (``+pk IN (match_ids)``); False: the planner walks in Python a chunk at a time
+    # with ``match_exists``.
+    walks_in_sql: bool
+    # True: the capped count reads the first keys of the matches (``first_keys``) and counts
+    # the listing's rows among them; False: one ``COUNT`` over ``pk IN (match_ids)``.
+    counts_from_keys: bool
+
+    @abstractmethod
+    def match_ids(
+        self,
+        compiled: CompiledQuery,
+        *,
+        content_types: list[int],
+        columns: tuple[str, ...],
+        integer_pk: bool,
+        object_bits: int,
+    ) -> tuple[str, list]:
+        """SELECT of the keys of the objects (of ``content_types``) whose ``columns`` match."""
+
+    @abstractmethod
+    def first_keys(self, sql: str) -> str:
+        """``sql`` (a ``match_ids`` query) limited to its first ``%s`` rows."""
+
+    @abstractmethod
+    def keys_subquery(self, keys: list[int]) -> tuple[str, list]:
+        """A subquery yielding ``keys``, bound as one parameter however many there are."""
+
+    def match_exists(
+        self,
+        compiled: CompiledQuery,
+        *,
+        content_types: list[int],
+        columns: tuple[str, ...],
+        outer_key: str,
+    ) -> tuple[str, list]:
+        """``EXISTS (…)`` for the object whose key is ``outer_key``; needed only by vendors that
+        do not walk in SQL."""
+        raise NotImplementedError(f"{type(self).__name__} walks the listing in SQL")
+
+
+class SQLiteSearch(SearchVendor):
     # To walk the listing, SQLite probes the matched set (+pk IN …) in the listing's own query:
     # a correlated FTS5 query per article would cost a MATCH each.
     walks_in_sql = True
@@ -66,7 +114,7 @@ class SQLiteSearch:
         return sql, [match, *ct_params]
 
 
-class PostgresSearch:
+class PostgresSearch(SearchVendor):
     # To walk the listing, the backend reads the articles in order a chunk at a time, the chunk
     # fenced off in a CTE, and tests each (match_exists): in the WHERE clause a correlated EXISTS
     # is pulled up into a join by the planner, which then collects every match anyway.
@@ -154,7 +202,7 @@ class PostgresSearch:
         return sql, [*params, *ct_params]
 
 
-def vendor_for(connection: BaseDatabaseWrapper) -> SQLiteSearch | PostgresSearch:
+def vendor_for(connection: BaseDatabaseWrapper) -> SearchVendor:
     if connection.vendor == "postgresql":
         return PostgresSearch()
     if connection.vendor == "sqlite":

@@ -30,7 +30,8 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     form.is_valid()
     q = form.value("q") or ""
-    query = search_query(q=q)
+    compiled = search_query(q=q)
+    query = compiled.query
     section = search_section(slug=form.value("section"))
     sort = form.value("sort") or "relevance"
     context = {
@@ -44,7 +45,7 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if query.required:
         results = article_search(
-            q=q,
+            query=compiled,
             section=section,
             date_from=form.value("date_from"),
             date_to=form.value("date_to"),
@@ -55,7 +56,7 @@ def search(request: HttpRequest) -> HttpResponse:
         context["total"], context["more"] = search_total(page=page)
         context["hits"] = search_hits(page=page, query=query)
         if not context["hits"]:
-            context["suggestions"] = search_suggestions(q=q)
+            context["suggestions"] = search_suggestions(query=query)
         params = request.GET.copy()
         params.pop("page", None)
         context["base_query"] = params.urlencode()

@@ -9,7 +9,7 @@ from wagtail.models import Page
 
 from kisha.news.factories import ArticlePageFactory
 from kisha.news.models import ArticlePage
-from kisha.search.backend import OBJECT_BITS
+from kisha.search.indexing import OBJECT_BITS
 from kisha.search.models import SearchDocument
 from kisha.search.query import query_compile
 from kisha.search.vendor import PostgresSearch, SQLiteSearch, vendor_for
@@ -178,7 +178,7 @@ def test_common_word_plans_give_the_same_results(world, monkeypatch, common, chu
     the index; whichever plan runs, the results are the same."""
     import datetime as dt
 
-    from kisha.search.backend import KishaSearchQueryCompiler
+    from kisha.search.planning import KishaSearchQueryCompiler
     from kisha.search.selectors import article_search, search_page
     from tests.search.conftest import JST, publish
 
@@ -193,7 +193,7 @@ def test_common_word_plans_give_the_same_results(world, monkeypatch, common, chu
         page = ArticlePageFactory(parent=world, title=title, lead="台風の影響で雨。", slug=f"w{n}")
         pages.append(publish(page, dt.datetime(2026, 7, 1, tzinfo=JST) + dt.timedelta(hours=n)))
     for sort in ("relevance", "newest"):
-        page = search_page(results=article_search(q="台風 -大雪", sort=sort), number=2)
+        page = search_page(results=article_search(query="台風 -大雪", sort=sort), number=2)
         titles = [p.title for p in page.object_list]
         assert page.paginator.count == 30
         assert len(titles) == 10

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kisha.news.factories import ArticlePageFactory
 from kisha.search.models import SearchDocument
-from kisha.search.tokenizer import MAX_QUERY_CHARS, MAX_QUERY_TERMS
+from kisha.search.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,24 @@ def test_results_mark_the_words(client, stories):
     assert response["X-Robots-Tag"] == "noindex"
     assert '<meta name="robots" content="noindex">' in html
     assert 'rel="search"' in html
+
+
+def test_the_query_is_parsed_once_per_search(client, stories, monkeypatch):
+    """The view compiles the box once; the results, the backend's plan (every relevance tier,
+    the capped count) and the highlighting all use that one parse."""
+    from kisha.search import query as query_module
+
+    calls: list[str] = []
+    real = query_module.parse_query
+
+    def counted(q: str):
+        calls.append(q)
+        return real(q)
+
+    monkeypatch.setattr(query_module, "parse_query", counted)
+    response = client.get("/search/", {"q": "株価　ＡＩ", "sort": "relevance"})
+    assert "<mark>株価</mark>" in response.content.decode()
+    assert calls == ["株価　ＡＩ"]
 
 
 def test_half_width_query_finds_and_marks(client, world):

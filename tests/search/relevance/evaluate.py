@@ -66,7 +66,7 @@ def score_all() -> list[QueryScore]:
     _, queries = load()
     scores = []
     for query in queries:
-        found = tuple(p.slug for p in article_search(q=query["q"])[:10])
+        found = tuple(p.slug for p in article_search(query=query["q"])[:10])
         relevant = tuple(query["relevant"])
         hits = len(set(found) & set(relevant))
         recall = hits / min(len(relevant), 10) if relevant else float(not found)
