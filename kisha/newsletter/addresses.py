@@ -37,7 +37,13 @@ def address_normalize(raw: str) -> str:
 def header_safe(value: str, *, limit: int = 200) -> str:
     """A value an editor typed, fit for a header: line breaks and other control characters
     become spaces (Django refuses them with BadHeaderError; this keeps a pasted subject usable)."""
-    cleaned = "".join(
-        " " if (ord(ch) < 32 or ord(ch) == 127 or ch in "\u2028\u2029\x85") else ch for ch in value
-    )
-    return " ".join(cleaned.split())[:limit]
+    cleaned = "".join(" " if _is_break(ch) else ch for ch in value)
+    # Only the spaces a removed break left behind are collapsed: a full-width space (U+3000)
+    # in a Japanese subject is the editor's and stays.
+    while "  " in cleaned:
+        cleaned = cleaned.replace("  ", " ")
+    return cleaned.strip(" ")[:limit]
+
+
+def _is_break(ch: str) -> bool:
+    return ord(ch) < 32 or ord(ch) == 127 or ch in "\u2028\u2029\x85"

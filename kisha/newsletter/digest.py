@@ -5,6 +5,7 @@ which is what lets a send reach hundreds of mails a second (docs/performance.md)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import css_inline
@@ -27,12 +28,14 @@ DARK_CSS = """
 @media (prefers-color-scheme: dark) {
   .nl-body, .nl-outer { background: #15181c !important; }
   .nl-card { background: #1f2328 !important; border-color: #353b42 !important; }
+  .nl-item { border-color: #353b42 !important; }
   .nl-text, .nl-title a, .nl-lead, .nl-intro { color: #e8e8e8 !important; }
   .nl-meta, .nl-footer, .nl-footer a { color: #a8b0b8 !important; }
   .nl-h2 { color: #ff8a80 !important; border-color: #ff8a80 !important; }
 }
 """
 
+_BLOCK_END = re.compile(r"(</(?:p|div|tr|td|table|h2)>)(?!\n)")
 _inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 
 
@@ -65,6 +68,9 @@ def digest_compose(*, newsletter: NewsletterList, subject: str, intro: str) -> C
     context = _context(newsletter=newsletter, subject=subject, intro=intro)
     html = render_to_string("newsletter/mail/digest.html", context)
     html = _inliner.inline(html)
+    # Short lines: a body line over 998 bytes would be sent quoted-printable, and mail.py's
+    # template needs the placeholders whole (a break after a block's end changes no rendering).
+    html = _BLOCK_END.sub("\\1\n", html)
     html = html.replace("</head>", f"<style>{DARK_CSS}</style></head>", 1)
     text = render_to_string("newsletter/mail/digest.txt", context)
     return Composed(subject=subject, html=html, text=text)

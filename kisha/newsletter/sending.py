@@ -20,18 +20,17 @@ import smtplib
 import time
 from dataclasses import dataclass, field
 
-from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import F
 from django.utils import timezone
 
 from .addresses import header_safe
 from .conf import conf
-from .digest import mailing_compose, personalise, reader_links
+from .digest import mailing_compose
+from .mail import MessageTemplate, mailing_message
 from .models import Delivery, Mailing, Subscriber
 from .selectors import recipients
-from .tokens import MANAGE_SALT
 
 logger = logging.getLogger("kisha.newsletter")
 S = Delivery.State
@@ -74,21 +73,31 @@ def claims_recover(*, mailing_id: int, now: dt.datetime | None = None) -> dict[s
     lease = dt.timedelta(seconds=int(conf("KISHA_NEWSLETTER_LEASE_SECONDS")))
     resend = bool(conf("KISHA_NEWSLETTER_RESEND_UNCERTAIN"))
     released = uncertain = 0
-    with transaction.atomic():
-        stale = (
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(mailing_id=mailing_id, state=S.CLAIMED, claimed_at__lt=now - lease)
-            .values("claim")
-            .annotate(first=Min("id"))
-        )
-        for row in list(stale):
+    stale = set(
+        Delivery.objects.filter(mailing_id=mailing_id, state=S.CLAIMED, claimed_at__lt=now - lease)
+        .values_list("claim", flat=True)
+        .distinct()
+    )
+    for claim in stale:
+        with transaction.atomic():
+            # Locked, so two runs recovering at once agree: the second finds nothing claimed.
+            ids = list(
+                Delivery.objects.select_for_update()
+                .filter(mailing_id=mailing_id, claim=claim, state=S.CLAIMED)
+                .order_by("id")
+                .values_list("id", flat=True)
+            )
+            if not ids:
+                continue
             if not resend:
-                uncertain += Delivery.objects.filter(id=row["first"], state=S.CLAIMED).update(
+                # The lowest unmarked row is the one the sender may have been sending.
+                uncertain += Delivery.objects.filter(id=ids[0]).update(
                     state=S.UNCERTAIN, claim="", last_error="送信中に停止（受理されたか不明）"
                 )
-            released += Delivery.objects.filter(
-                mailing_id=mailing_id, claim=row["claim"], state=S.CLAIMED
-            ).update(state=S.PENDING, claim="", claimed_at=None)
+                ids = ids[1:]
+            released += Delivery.objects.filter(id__in=ids).update(
+                state=S.PENDING, claim="", claimed_at=None
+            )
     if released or uncertain:
         logger.warning(
             "newsletter: mailing %s: took back %s rows of dead senders, %s uncertain",
@@ -145,45 +154,6 @@ def _error_text(exc: Exception) -> str:
     return header_safe(f"{code or ''} {type(exc).__name__}".strip(), limit=200)
 
 
-def _host() -> str:
-    from urllib.parse import urlsplit
-
-    from django.conf import settings
-
-    return urlsplit(settings.KISHA_SITE_URL).hostname or "localhost"
-
-
-def mailing_message(
-    *, mailing: Mailing, email: str, subscriber_id: int, key: str, signer=None, connection=None
-) -> EmailMultiAlternatives:
-    """One reader's mail: both parts with their own links, RFC 8058 one-click unsubscribe."""
-    newsletter = mailing.newsletter
-    unsubscribe_url, manage_url = reader_links(
-        subscriber_id=subscriber_id, key=key, list_id=newsletter.id, signer=signer
-    )
-    text = personalise(mailing.body_text, unsubscribe_url=unsubscribe_url, manage_url=manage_url)
-    html = personalise(mailing.body_html, unsubscribe_url=unsubscribe_url, manage_url=manage_url)
-    sender = f"{header_safe(newsletter.sender_name, limit=60)} <{newsletter.sender_email}>"
-    message = EmailMultiAlternatives(
-        subject=header_safe(mailing.subject),
-        body=text,
-        from_email=sender,
-        to=[email],
-        connection=connection,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            # ASCII only: an encoded-word would swallow the <id> that filters match on.
-            "List-Id": f"{newsletter.slug} <{newsletter.slug}.{_host()}>",
-            # The same for every attempt at this (mailing, reader): a receiver that gets a mail
-            # twice (KISHA_NEWSLETTER_RESEND_UNCERTAIN) can tell it is one message.
-            "Message-ID": f"<kisha.{mailing.id}.{subscriber_id}@{_host()}>",
-        },
-    )
-    message.attach_alternative(html, "text/html")
-    return message
-
-
 def mailing_send(*, mailing_id: int, seconds: float | None = None) -> RunReport:
     """Send what is due of one mailing for at most `seconds` (KISHA_NEWSLETTER_RUN_SECONDS).
     Safe to run in several workers at once: each works on its own claims."""
@@ -200,7 +170,7 @@ def mailing_send(*, mailing_id: int, seconds: float | None = None) -> RunReport:
     backoff = float(conf("KISHA_NEWSLETTER_BACKOFF_SECONDS"))
     max_attempts = int(conf("KISHA_NEWSLETTER_MAX_ATTEMPTS"))
     started = time.monotonic()
-    signer = signing.Signer(salt=MANAGE_SALT)
+    template = MessageTemplate(mailing=mailing)
     smtp = get_connection()
     next_slot = time.monotonic()
     try:
@@ -234,14 +204,7 @@ def mailing_send(*, mailing_id: int, seconds: float | None = None) -> RunReport:
                         report.errors.append(_error_text(exc))
                         logger.warning("newsletter: SMTP unreachable: %s", _error_text(exc))
                         return _finish(report, mailing_id)
-                message = mailing_message(
-                    mailing=mailing,
-                    email=email,
-                    subscriber_id=subscriber_id,
-                    key=key,
-                    signer=signer,
-                    connection=smtp,
-                )
+                message = template.render(email=email, subscriber_id=subscriber_id, key=key)
                 try:
                     smtp.send_messages([message])
                 except Exception as exc:  # classified below; nothing escapes half-marked

@@ -103,9 +103,12 @@ def signup_submit(request: HttpRequest) -> HttpResponse:
         # A bot gets the page a person gets, and nothing happens.
         return HttpResponseRedirect(reverse("newsletter:sent"), status=303)
     if not form.is_valid():
-        response = render(
-            request, "newsletter/signup.html", {"form": form, "lists": lists_open()}, status=400
-        )
+        selected = set()
+        for value in request.POST.getlist("lists"):
+            if value.isdigit() and len(value) < 12:
+                selected.add(int(value))
+        context = {"form": form, "lists": lists_open(), "selected": selected}
+        response = render(request, "newsletter/signup.html", context, status=400)
         return _private(response)
     list_ids = form.cleaned_data["lists"] or [n.id for n in lists_for_sidebar()]
     subscribe_request(email=form.cleaned_data["email"], list_ids=list_ids)

@@ -212,3 +212,50 @@ def test_rate_is_kept(smtp, morning, article, settings):
     mailing_send(mailing_id=mailing.id)
     assert time.monotonic() - started >= 9 / 20 - 0.02
     assert len(smtp.received) == 10
+
+
+@pytest.mark.parametrize(
+    "intro, usable",
+    [
+        ("おはようございます。\n\n今朝のニュースです。", True),
+        # A paragraph over 998 bytes is sent quoted-printable: every mail is built one by one.
+        ("前書き" * 400, False),
+    ],
+)
+def test_the_template_makes_the_same_mail_as_the_email_package(
+    smtp, morning, article, intro, usable
+):
+    from kisha.newsletter.mail import MessageTemplate, mailing_message
+
+    sub = _subscribers(morning, 1)[0]
+    mailing = MailingFactory(newsletter=morning, intro=intro)
+    mailing_start(mailing_id=mailing.id)
+    mailing = Mailing.objects.select_related("newsletter").get(id=mailing.id)
+    template = MessageTemplate(mailing=mailing)
+    assert template.usable is usable
+    fast = template.render(email=sub.email, subscriber_id=sub.id, key=sub.manage_key)
+    slow = mailing_message(
+        mailing=mailing, email=sub.email, subscriber_id=sub.id, key=sub.manage_key
+    )
+    import email as email_lib
+    import email.policy
+
+    a = email_lib.message_from_bytes(
+        fast.message().as_bytes(linesep="\r\n"), policy=email.policy.default
+    )
+    b = email_lib.message_from_bytes(
+        slow.message().as_bytes(linesep="\r\n"), policy=email.policy.default
+    )
+    for header in (
+        "To",
+        "From",
+        "Subject",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        "List-Id",
+        "Message-ID",
+    ):
+        assert str(a[header]).strip() == str(b[header]).strip(), header
+    assert a["Date"]
+    for kind in ("plain", "html"):
+        assert a.get_body((kind,)).get_content() == b.get_body((kind,)).get_content()
