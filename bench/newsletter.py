@@ -7,13 +7,14 @@ Django's SMTP backend to an aiosmtpd sink on 127.0.0.1 in a process of its own.
 A throwaway database (SQLite file, or a `kisha_bench_newsletter` database next to the given
 PostgreSQL URL). It times mailing_start (freeze the digest, one Delivery row per reader), then
 mailing_send until every row is marked, with every row claimed, sent and marked one by one as in
-production. Target (issue 15): ≥ 200 mails/s on 2 cores.
+production, over --connections SMTP connections (KISHA_NEWSLETTER_CONNECTIONS). Target (issue 15): ≥ 200 mails/s on 2 cores.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,7 @@ TARGET = 200
 CHILD = r"""
 import sys, time, django
 django.setup()
+from django.conf import settings
 from django.db import connection
 from kisha.news.services import site_ensure_home
 from kisha.news.factories import ArticlePageFactory, SectionPageFactory
@@ -81,6 +83,7 @@ compose = len(subs) / (time.perf_counter() - started)
 print(f"compose only (no SMTP): {{compose:.0f}} mails/s from the template, {{ordinary:.0f}} mails/s built one by one by the email package", flush=True)
 
 started = time.perf_counter()
+cpu = time.process_time()
 runs = 0
 while True:
     runs += 1
@@ -88,9 +91,11 @@ while True:
     if report.finished or runs > 5:
         break
 elapsed = time.perf_counter() - started
+cpu = time.process_time() - cpu
 sent = Delivery.objects.filter(mailing=mailing, state="sent").count()
 print(f"sent {{sent}} of {{count}} in {{elapsed:.1f}} s: {{sent / elapsed:.0f}} mails/s "
-      f"({{connection.vendor}}, {{runs}} run(s))", flush=True)
+      f"({{connection.vendor}}, {{runs}} run(s), {{settings.KISHA_NEWSLETTER_CONNECTIONS}} SMTP connection(s))", flush=True)
+print(f"sender CPU: {{cpu:.1f}} s ({{sent / cpu:.0f}} mails per CPU second)", flush=True)
 print(f"RESULT {{sent / elapsed:.1f}}")
 """
 
@@ -99,6 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--connections", type=int, default=2, help="KISHA_NEWSLETTER_CONNECTIONS")
     args = parser.parse_args()
     print(machine())
     with tempfile.TemporaryDirectory(prefix="kisha-bench-newsletter-") as tmp:
@@ -115,6 +121,7 @@ def main() -> None:
             EMAIL_PORT=str(port),
             KISHA_SITE_URL="https://kisha.example",
             ALLOWED_HOSTS="kisha.example,127.0.0.1",
+            KISHA_NEWSLETTER_CONNECTIONS=str(args.connections),
         )
         sink = subprocess.Popen(
             [
@@ -141,6 +148,10 @@ def main() -> None:
                 capture_output=True,
                 text=True,
             )
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{sink.pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks = int(fields[11]) + int(fields[12])
+                print(f"SMTP sink CPU: {ticks / os.sysconf('SC_CLK_TCK'):.1f} s")
         finally:
             sink.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):

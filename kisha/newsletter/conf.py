@@ -11,6 +11,9 @@ from django.conf import settings
 DEFAULTS: dict[str, Any] = {
     # Mails handed to SMTP per second by one sending run (0: as fast as the relay takes them).
     "KISHA_NEWSLETTER_RATE": 0.0,
+    # SMTP connections one sending run keeps open at once, each in a thread of its own with its
+    # own claims: the round trips of one overlap the composing of another.
+    "KISHA_NEWSLETTER_CONNECTIONS": 1,
     # Deliveries claimed per database round trip.
     "KISHA_NEWSLETTER_BATCH": 100,
     # A claim older than this is a crashed sender's: its rows are taken back. A live sender

@@ -117,7 +117,9 @@ class MessageTemplate:
             reader=READER,
             date=DATE,
         )
-        self.from_email = prototype.from_email
+        # The envelope sender for the backend: the bare address (the From header, with its
+        # encoded display name, is in the bytes already), which Django parses in half the time.
+        self.from_email = mailing.newsletter.sender_email
         self.data = prototype.message().as_bytes(linesep="\r\n")
         self.usable = self._check()
 

@@ -17,12 +17,13 @@ import datetime as dt
 import logging
 import secrets
 import smtplib
+import threading
 import time
 from dataclasses import dataclass, field
 
 from django.core.mail import get_connection
+from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .addresses import header_safe
@@ -154,57 +155,117 @@ def _error_text(exc: Exception) -> str:
     return header_safe(f"{code or ''} {type(exc).__name__}".strip(), limit=200)
 
 
+@dataclass
+class _Run:
+    """What the senders of one run share: settings, the template, the rate and the report."""
+
+    mailing: Mailing
+    template: MessageTemplate
+    started: float
+    budget: float
+    lease: float
+    rate: float
+    size: int
+    backoff: float
+    max_attempts: int
+    report: RunReport
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next_slot: float = 0.0
+
+    def wait_for_slot(self) -> None:
+        if self.rate <= 0:
+            return
+        with self.lock:
+            now = time.monotonic()
+            slot = max(self.next_slot, now)
+            self.next_slot = slot + 1.0 / self.rate
+        if slot > now:
+            time.sleep(slot - now)
+
+    def count(self, what: str) -> None:
+        with self.lock:
+            setattr(self.report, what, getattr(self.report, what) + 1)
+
+
 def mailing_send(*, mailing_id: int, seconds: float | None = None) -> RunReport:
-    """Send what is due of one mailing for at most `seconds` (KISHA_NEWSLETTER_RUN_SECONDS).
-    Safe to run in several workers at once: each works on its own claims."""
+    """Send what is due of one mailing for at most `seconds` (KISHA_NEWSLETTER_RUN_SECONDS),
+    over KISHA_NEWSLETTER_CONNECTIONS SMTP connections at once (one thread and one claim
+    each). Safe to run in several workers at once: each works on its own claims."""
     report = RunReport()
     mailing = Mailing.objects.select_related("newsletter").get(id=mailing_id)
     if mailing.state != Mailing.State.SENDING:
         report.finished = mailing.state == Mailing.State.SENT
         return report
     claims_recover(mailing_id=mailing_id)
-    budget = float(seconds if seconds is not None else conf("KISHA_NEWSLETTER_RUN_SECONDS"))
-    lease = float(conf("KISHA_NEWSLETTER_LEASE_SECONDS"))
-    rate = float(conf("KISHA_NEWSLETTER_RATE"))
-    size = int(conf("KISHA_NEWSLETTER_BATCH"))
-    backoff = float(conf("KISHA_NEWSLETTER_BACKOFF_SECONDS"))
-    max_attempts = int(conf("KISHA_NEWSLETTER_MAX_ATTEMPTS"))
-    started = time.monotonic()
-    template = MessageTemplate(mailing=mailing)
-    smtp = get_connection()
-    next_slot = time.monotonic()
+    run = _Run(
+        mailing=mailing,
+        template=MessageTemplate(mailing=mailing),
+        started=time.monotonic(),
+        budget=float(seconds if seconds is not None else conf("KISHA_NEWSLETTER_RUN_SECONDS")),
+        lease=float(conf("KISHA_NEWSLETTER_LEASE_SECONDS")),
+        rate=float(conf("KISHA_NEWSLETTER_RATE")),
+        size=int(conf("KISHA_NEWSLETTER_BATCH")),
+        backoff=float(conf("KISHA_NEWSLETTER_BACKOFF_SECONDS")),
+        max_attempts=int(conf("KISHA_NEWSLETTER_MAX_ATTEMPTS")),
+        report=report,
+    )
+    connections = max(1, int(conf("KISHA_NEWSLETTER_CONNECTIONS")))
+    if connections == 1:
+        _sender(run)
+    else:
+        threads = [threading.Thread(target=_thread_sender, args=(run,)) for _ in range(connections)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return _finish(report, mailing_id)
+
+
+def _thread_sender(run: _Run) -> None:
     try:
-        while time.monotonic() - started < budget:
-            token, claimed_at, rows = _claim(mailing_id=mailing_id, size=size)
+        _sender(run)
+    except Exception:
+        logger.exception("newsletter: a sending thread failed")
+    finally:
+        db_connection.close()  # each thread has its own database connection
+
+
+def _release(rows, index: int, token: str) -> None:
+    Delivery.objects.filter(
+        id__in=[r[0] for r in rows[index:]], claim=token, state=S.CLAIMED
+    ).update(state=S.PENDING, claim="", claimed_at=None)
+
+
+def _sender(run: _Run) -> None:
+    """One SMTP connection working through claims until nothing is due or time is up."""
+    mailing_id = run.mailing.id
+    smtp = get_connection()
+    try:
+        while time.monotonic() - run.started < run.budget:
+            token, _, rows = _claim(mailing_id=mailing_id, size=run.size)
             if not rows:
-                break
+                return
             # Stop using the claim at half the lease: a slow relay can never make a live
             # sender's rows look dead to another worker.
-            claim_ends = time.monotonic() + lease / 2
+            claim_ends = time.monotonic() + run.lease / 2
             for index, (delivery_id, subscriber_id, email, key) in enumerate(rows):
-                now_m = time.monotonic()
-                if now_m >= claim_ends or now_m - started >= budget:
-                    Delivery.objects.filter(
-                        id__in=[r[0] for r in rows[index:]], claim=token, state=S.CLAIMED
-                    ).update(state=S.PENDING, claim="", claimed_at=None)
+                now = time.monotonic()
+                if now >= claim_ends or now - run.started >= run.budget:
+                    _release(rows, index, token)
                     break
-                if rate > 0:
-                    if now_m < next_slot:
-                        time.sleep(next_slot - now_m)
-                    next_slot = max(next_slot, time.monotonic() - 1.0) + 1.0 / rate
+                run.wait_for_slot()
                 if smtp.connection is None:
                     try:
                         smtp.open()
                     except Exception as exc:
                         # The relay is unreachable: give the rows back untouched and stop;
                         # the next tick tries again.
-                        Delivery.objects.filter(
-                            id__in=[r[0] for r in rows[index:]], claim=token, state=S.CLAIMED
-                        ).update(state=S.PENDING, claim="", claimed_at=None)
-                        report.errors.append(_error_text(exc))
+                        _release(rows, index, token)
+                        with run.lock:
+                            run.report.errors.append(_error_text(exc))
                         logger.warning("newsletter: SMTP unreachable: %s", _error_text(exc))
-                        return _finish(report, mailing_id)
-                message = template.render(email=email, subscriber_id=subscriber_id, key=key)
+                        return
+                message = run.template.render(email=email, subscriber_id=subscriber_id, key=key)
                 try:
                     smtp.send_messages([message])
                 except Exception as exc:  # classified below; nothing escapes half-marked
@@ -212,22 +273,32 @@ def mailing_send(*, mailing_id: int, seconds: float | None = None) -> RunReport:
                         delivery_id=delivery_id,
                         subscriber_id=subscriber_id,
                         exc=exc,
-                        report=report,
-                        backoff=backoff,
-                        max_attempts=max_attempts,
+                        run=run,
                     )
                     if not isinstance(exc, smtplib.SMTPRecipientsRefused):
                         # The conversation may be broken (a dropped connection, a 4xx on
                         # DATA): start a fresh one for the next mail.
                         _smtp_reset(smtp)
                     continue
-                Delivery.objects.filter(id=delivery_id).update(
-                    state=S.SENT, sent_at=timezone.now(), claim="", attempts=F("attempts") + 1
-                )
-                report.sent += 1
+                _mark_sent(delivery_id)
+                run.count("sent")
     finally:
         _smtp_reset(smtp)
-    return _finish(report, mailing_id)
+
+
+def _mark_sent(delivery_id: int) -> None:
+    """The one write per mail, committed at once (autocommit): plain SQL, because the ORM's
+    UPDATE costs more Python than the rest of a mail's bookkeeping."""
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Delivery._meta.db_table} SET state = %s, sent_at = %s, claim = '', "  # noqa: S608
+            "attempts = attempts + 1 WHERE id = %s",
+            [
+                S.SENT.value,
+                db_connection.ops.adapt_datetimefield_value(timezone.now()),
+                delivery_id,
+            ],
+        )
 
 
 def _finish(report: RunReport, mailing_id: int) -> RunReport:
@@ -243,7 +314,7 @@ def _smtp_reset(smtp) -> None:
     smtp.connection = None
 
 
-def _mark_failure(*, delivery_id, subscriber_id, exc, report, backoff, max_attempts) -> None:
+def _mark_failure(*, delivery_id: int, subscriber_id: int, exc: Exception, run: _Run) -> None:
     code = _code(exc)
     error = _error_text(exc)
     now = timezone.now()
@@ -259,18 +330,18 @@ def _mark_failure(*, delivery_id, subscriber_id, exc, report, backoff, max_attem
         Subscriber.objects.filter(id=subscriber_id).update(
             status=Subscriber.Status.BOUNCED, bounced_at=now, bounce_reason=error
         )
-        report.bounced += 1
+        run.count("bounced")
         return
     delivery = Delivery.objects.only("attempts").get(id=delivery_id)
     attempts = delivery.attempts + 1
-    if (code is not None and code >= 500) or attempts >= max_attempts:
+    if (code is not None and code >= 500) or attempts >= run.max_attempts:
         Delivery.objects.filter(id=delivery_id).update(
             state=S.FAILED, claim="", last_error=error, attempts=attempts
         )
-        report.failed += 1
+        run.count("failed")
         return
     # 4xx, a dropped connection, a timeout: try again later, further apart each time.
-    wait = backoff * (2 ** (attempts - 1))
+    wait = run.backoff * (2 ** (attempts - 1))
     Delivery.objects.filter(id=delivery_id).update(
         state=S.PENDING,
         claim="",
@@ -279,7 +350,7 @@ def _mark_failure(*, delivery_id, subscriber_id, exc, report, backoff, max_attem
         last_error=error,
         next_attempt_at=now + dt.timedelta(seconds=wait),
     )
-    report.deferred += 1
+    run.count("deferred")
 
 
 def mailing_finish_if_done(*, mailing_id: int) -> bool:

@@ -1,6 +1,6 @@
 """Kill -9 the real task worker mid-send, start another, and check what every reader got:
-each mail at most once, none lost but the one a crash can leave uncertain (named in the
-database), which is exactly the window docs/newsletter.md describes."""
+each mail at most once, none lost but the one per open claim that a crash can leave uncertain
+(named in the database), which is exactly the window docs/newsletter.md describes."""
 
 from __future__ import annotations
 
@@ -55,6 +55,8 @@ def test_kill_and_resume_delivers_each_mail_once(manage_process, slow_smtp, morn
         "KISHA_NEWSLETTER_LEASE_SECONDS": "3",
         "KISHA_NEWSLETTER_RUN_SECONDS": "5",
         "KISHA_NEWSLETTER_BATCH": "25",
+        # Two SMTP connections, two claims at once: a crash may leave one uncertain row each.
+        "KISHA_NEWSLETTER_CONNECTIONS": "2",
     }
     manage_process("kisha_scheduler", **env)
     worker = manage_process("db_worker", "--interval", "0.2", "--no-startup-delay", **env)
@@ -75,7 +77,7 @@ def test_kill_and_resume_delivers_each_mail_once(manage_process, slow_smtp, morn
     assert max(received.values()) == 1, "a reader got the same mail twice"
     rows = dict(Delivery.objects.values_list("subscriber__email", "state"))
     uncertain = [email for email, state in rows.items() if state == "uncertain"]
-    assert len(uncertain) <= 1  # one sender died holding one claim
+    assert len(uncertain) <= 2  # one sender died holding a claim per connection
     for sub in subs:
         if rows[sub.email] == "sent":
             assert received[sub.email] == 1
@@ -83,4 +85,4 @@ def test_kill_and_resume_delivers_each_mail_once(manage_process, slow_smtp, morn
             assert rows[sub.email] == "uncertain"
     # Every mail the relay accepted is marked, except at most the uncertain one.
     assert set(received) - {e for e, s in rows.items() if s == "sent"} <= set(uncertain)
-    assert len(received) >= COUNT - 1
+    assert len(received) >= COUNT - 2

@@ -130,6 +130,10 @@ def test_a_dropped_connection_mid_batch_loses_and_repeats_nothing(smtp, morning,
     assert sorted(delivered) == sorted(s.email for s in subs)
     assert smtp.handler.dropped == 1
     assert Delivery.objects.filter(state="sent").count() == 12
+    # The raw UPDATE wrote a time the ORM reads back as an aware datetime.
+    row = Delivery.objects.filter(state="sent").first()
+    assert row.sent_at is not None and abs((timezone.now() - row.sent_at).total_seconds()) < 120
+    assert Delivery.objects.filter(sent_at__lte=timezone.now()).count() == 12
 
 
 def test_relay_down_gives_rows_back(settings, smtp, morning, article):

@@ -174,3 +174,33 @@ def test_pages_are_cacheable_and_carry_no_csrf_token(client, morning, home):
     home_html = client.get("/").content.decode()
     assert "メールマガジンのご登録はこちらから。" in home_html
     assert 'action="/newsletter/subscribe/"' in home_html
+
+
+def test_preferences_refuse_bad_input_and_revoked_links(client, morning, weekly):
+    from kisha.newsletter.factories import SubscriptionFactory
+    from kisha.newsletter.tokens import manage_token_make
+
+    sub = SubscriptionFactory(newsletter=morning).subscriber
+    url = f"/newsletter/manage/{manage_token_make(subscriber_id=sub.id, key=sub.manage_key)}/"
+    for lists in (["abc"], ["99999"], ["1" * 5000]):
+        response = client.post(url, {"lists": lists})
+        assert response.status_code == 400
+    assert Subscription.objects.get(subscriber=sub).state == "confirmed"
+    response = client.post(url, {})  # nothing ticked: every list off
+    assert response.status_code == 200 and "保存しました" in response.content.decode()
+    assert Subscription.objects.get(subscriber=sub).state == "unsubscribed"
+    # Another reader's id with this key, and a rotated key, are refused.
+    other = SubscriptionFactory(newsletter=morning).subscriber
+    forged = f"/newsletter/manage/{manage_token_make(subscriber_id=other.id, key=sub.manage_key)}/"
+    assert client.get(forged).status_code == 400
+    Subscriber.objects.filter(id=sub.id).update(manage_key="rotated")
+    assert client.get(url).status_code == 400
+
+
+def test_expired_confirmation_link(client, smtp, settings, morning):
+    client.post(SUBSCRIBE, {"email": "late@example.jp"})
+    confirm = _link(_confirm_mail(smtp), "confirm")
+    settings.KISHA_NEWSLETTER_CONFIRM_MAX_AGE = -1
+    response = client.post(confirm)
+    assert response.status_code == 400 and "有効期限が切れています" in response.content.decode()
+    assert Subscription.objects.get().state == "pending"
