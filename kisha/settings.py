@@ -617,6 +617,8 @@ KISHA_NEWSLETTER_LEASE_SECONDS = config_int("KISHA_NEWSLETTER_LEASE_SECONDS", 30
 KISHA_NEWSLETTER_RUN_SECONDS = config_int("KISHA_NEWSLETTER_RUN_SECONDS", 50, minimum=1)
 KISHA_NEWSLETTER_RESEND_UNCERTAIN = config_bool("KISHA_NEWSLETTER_RESEND_UNCERTAIN", False)
 KISHA_NEWSLETTER_FROM = config("KISHA_NEWSLETTER_FROM", "")
+# Sign-up posts one client address may make per hour, counted across every worker and server.
+KISHA_NEWSLETTER_SIGNUP_LIMIT = config_int("KISHA_NEWSLETTER_SIGNUP_LIMIT", 10, minimum=1)
 KISHA_FEED_FULL_TEXT = config_bool("KISHA_FEED_FULL_TEXT", False)
 # Aggregator feeds (kisha/seo/aggregators.py): SmartNews's wide logo and analytics tag, and
 # how many days the partner feed lists taken-down articles.

@@ -8,10 +8,13 @@ import re
 
 import pytest
 
+from django.utils import timezone
+
 from kisha.news.factories import ArticlePageFactory
 from kisha.newsletter.factories import MailingFactory
 from kisha.newsletter.models import Subscription
 from kisha.newsletter.sending import mailing_send, mailing_start
+from kisha.rankings.models import Ranking
 from tests.browser.conftest import (  # noqa: F401
     DESKTOP,
     PHONE,
@@ -35,13 +38,21 @@ def test_subscribe_confirm_receive_and_unsubscribe(
     screenshot,  # noqa: F811
 ):
     settings.KISHA_SITE_URL = live_server.url
-    for n in range(3):
+    business_articles = [
         ArticlePageFactory(
             parent=business,
             title=f"日銀、追加利上げを見送り　物価の先行きを慎重に見極め（{n + 1}）",
             short_headline=f"日銀が利上げ見送り（{n + 1}）",
             lead="日本銀行は金融政策決定会合で、政策金利の据え置きを決めた。円相場への影響を注視する。",
         )
+        for n in range(7)
+    ]
+    # The week's ranking as the rankings app stores it, so the digest shows that part too.
+    Ranking.objects.create(
+        window="week",
+        entries=[[a.id, 900 - 100 * i] for i, a in enumerate([article, *business_articles[:4]])],
+        computed_at=timezone.now(),
+    )
     page = page_at(PHONE)
     page.goto(live_server.url + "/")
     block = page.locator(".nl-block")
@@ -70,6 +81,7 @@ def test_subscribe_confirm_receive_and_unsubscribe(
     mailing_send(mailing_id=mailing.id)
     mail = smtp.received[-1].message
     html = mail.get_body(("html",)).get_content()
+    assert "今週の人気ランキング" in html and "ビジネスの最新記事" in html
     unsubscribe = mail["List-Unsubscribe"].strip()[1:-1]
 
     for name, viewport, scheme in (

@@ -15,7 +15,7 @@ from kisha.newsletter.factories import MailingFactory, SubscriberFactory, Subscr
 from kisha.newsletter.models import Delivery, Mailing
 from kisha.newsletter.sending import mailing_start
 from tests.newsletter.smtp import SMTPServer
-from tests.processes import free_port
+from tests.processes import free_port, wagtail_initial_data_restore
 
 COUNT = 80
 
@@ -27,6 +27,12 @@ def wait_until(condition, *, timeout: float) -> bool:
             return True
         time.sleep(0.05)
     return condition()
+
+
+@pytest.fixture(autouse=True)
+def wagtail_initial_data(transactional_db):
+    """A transactional test's flush removed Wagtail's root page, locale and collection."""
+    wagtail_initial_data_restore()
 
 
 @pytest.fixture
