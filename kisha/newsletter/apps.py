@@ -15,6 +15,7 @@ class NewsletterConfig(AppConfig):
     def ready(self) -> None:
         from kisha.core.slots import register_slot
 
+        from . import signals  # noqa: F401  (a list's change reaches the sidebar on every page)
         from .views import newsletter_slot
 
         register_slot("newsletter", newsletter_slot)

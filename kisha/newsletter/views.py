@@ -29,9 +29,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kisha.core.addresses import client_address
+from kisha.core.memo import Memo
 
 from .forms import PreferencesForm, SignupForm
 from .limits import signup_allowed
+from .models import NewsletterList
 from .selectors import lists_for_sidebar, lists_open, subscriber_lists
 from .services import (
     manage_subscriber,
@@ -45,9 +47,20 @@ from .tokens import TokenError, confirm_token_read
 logger = logging.getLogger("kisha.newsletter")
 
 
+# Whether any open list is offered in the sidebar, per process behind the content generation
+# (a list's save bumps it: signals.py), so the block costs no query on a page.
+_sidebar_open = Memo(
+    "newsletter-sidebar",
+    lambda: NewsletterList.objects.filter(active=True, in_sidebar=True).exists(),
+)
+
+
 def newsletter_slot(request, context: dict) -> str:
     """The sidebar's メールマガジン block: the same HTML for every reader and page, so it never
-    stops a page from being cached (no CSRF token, no list names that could go stale)."""
+    stops a page from being cached (no CSRF token, no list names). Nothing when no open list
+    is offered in the sidebar."""
+    if not _sidebar_open.get():
+        return ""
     return render_to_string("newsletter/slot.html", {})
 
 

@@ -204,3 +204,14 @@ def test_expired_confirmation_link(client, smtp, settings, morning):
     response = client.post(confirm)
     assert response.status_code == 400 and "有効期限が切れています" in response.content.decode()
     assert Subscription.objects.get().state == "pending"
+
+
+def test_the_block_follows_the_lists_on_the_next_request(client, home):
+    from kisha.newsletter.factories import NewsletterListFactory
+
+    assert "nl-block" not in client.get("/").content.decode()
+    newsletter = NewsletterListFactory(slug="morning", in_sidebar=True)
+    assert "nl-block" in client.get("/").content.decode()
+    newsletter.active = False
+    newsletter.save()
+    assert "nl-block" not in client.get("/").content.decode()
