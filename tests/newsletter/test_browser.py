@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kisha.news.factories import ArticlePageFactory
 from kisha.newsletter.factories import MailingFactory
-from kisha.newsletter.models import Subscription
+from kisha.newsletter.models import Mailing, Subscription
 from kisha.newsletter.sending import mailing_send, mailing_start
 from kisha.rankings.models import Ranking
 from tests.browser.conftest import (  # noqa: F401
@@ -125,3 +125,50 @@ def test_signup_page(live_server, morning, weekly, page_at, screenshot):  # noqa
     page.wait_for_selector(".nl-errors")
     assert "メールアドレスの形式が正しくありません。" in page.text_content(".nl-errors")
     screenshot(page, "newsletter-signup-error-desktop")
+
+
+def test_the_newsroom_mailing_page(
+    live_server,
+    settings,
+    smtp,
+    morning,
+    article,
+    django_user_model,
+    page_at,  # noqa: F811
+    screenshot,  # noqa: F811
+):
+    """An editor writes a mailing, sees the preview, test-sends to themselves and sends it;
+    the page shows the progress. The admin's CSP refuses nothing (page_at checks)."""
+    from kisha.newsletter.factories import SubscriberFactory, SubscriptionFactory
+
+    settings.KISHA_SITE_URL = live_server.url
+    for i in range(3):
+        SubscriptionFactory(
+            newsletter=morning, subscriber=SubscriberFactory(email=f"d{i}@example.jp")
+        )
+    password = "correct-horse-battery-staple"
+    django_user_model.objects.create_superuser("desk", "desk@kisha.example", password)
+    page = page_at(DESKTOP)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "desk")
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    page.goto(live_server.url + "/admin/newsletter/mailings/new/")
+    page.select_option("#id_newsletter", str(morning.id))
+    page.fill("#id_subject", "毎朝のニュース　12月1日")
+    page.fill("#id_intro", "おはようございます。")
+    page.locator("form[method=post] button[type=submit]").last.click()
+    page.wait_for_url(live_server.url + "/admin/newsletter/mailings/")
+    mailing_id = Mailing.objects.get().id
+    page.goto(f"{live_server.url}/admin/newsletter/mailings/inspect/{mailing_id}/")
+    page.click("[data-nl-test]")
+    page.wait_for_selector("text=にテスト送信しました")
+    assert smtp.received[-1].rcpt_tos == ["desk@kisha.example"]
+    frame = page.frame_locator("iframe[title='メールのプレビュー']")
+    assert frame.locator("text=米朝、非核化で合意できず").count() >= 1
+    screenshot(page, "newsletter-admin-mailing-desktop")
+    page.click("[data-nl-send]")
+    page.wait_for_selector("text=配信を開始しました")
+    page.wait_for_selector("text=送信済み 3 / 3 通（100%）")
+    screenshot(page, "newsletter-admin-sent-desktop")
