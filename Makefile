@@ -79,7 +79,8 @@ bench: venv
 	  $(PY) bench/search.py && \
 	  $(PY) bench/frontcache.py && \
 	  $(PY) bench/distribution.py && \
-	  $(PY) bench/distribution.py --database-url $${KISHA_TEST_DATABASE_URL%/*}/kisha_bench_distribution
+	  $(PY) bench/distribution.py --database-url $${KISHA_TEST_DATABASE_URL%/*}/kisha_bench_distribution && \
+	  $(PY) bench/newsletter.py
 
 services-stop:
 	-[ -f var/pg/PG_VERSION ] && setpriv --reuid=nobody --regid=nogroup --clear-groups \

@@ -591,6 +591,41 @@ for _item in config_list("KISHA_PERIODIC_TASKS"):
 # 配信 (kisha.seo, docs/distribution.md): feeds, structured data, social cards, robots.txt.
 # Its other settings have defaults in kisha/seo/conf.py.
 INSTALLED_APPS = [*INSTALLED_APPS, "kisha.seo"]
+
+# メールマガジン (kisha.newsletter, docs/newsletter.md). Mail goes through Django's mail backend:
+# SMTP to EMAIL_HOST (a relay) in production. Without EMAIL_HOST the embedded default writes
+# mails to the console, so `make demo` never tries to reach a mail server.
+INSTALLED_APPS = [*INSTALLED_APPS, "kisha.newsletter"]
+EMAIL_HOST = config("EMAIL_HOST")
+EMAIL_BACKEND = config(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = config_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = config("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = config("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = config_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = config_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
+# Seconds one SMTP command may take; a sender gives up its rows long before their lease ends.
+EMAIL_TIMEOUT = config_float("EMAIL_TIMEOUT", 30.0)
+DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mails per second one sending run hands to the relay (0: as fast as it takes them), rows
+# claimed per round trip, and the lease after which a dead sender's rows are taken back.
+KISHA_NEWSLETTER_RATE = config_float("KISHA_NEWSLETTER_RATE", 0.0)
+KISHA_NEWSLETTER_BATCH = config_int("KISHA_NEWSLETTER_BATCH", 100, minimum=1)
+KISHA_NEWSLETTER_CONNECTIONS = config_int("KISHA_NEWSLETTER_CONNECTIONS", 1, minimum=1)
+KISHA_NEWSLETTER_LEASE_SECONDS = config_int("KISHA_NEWSLETTER_LEASE_SECONDS", 300, minimum=1)
+KISHA_NEWSLETTER_RUN_SECONDS = config_int("KISHA_NEWSLETTER_RUN_SECONDS", 50, minimum=1)
+KISHA_NEWSLETTER_RESEND_UNCERTAIN = config_bool("KISHA_NEWSLETTER_RESEND_UNCERTAIN", False)
+KISHA_NEWSLETTER_FROM = config("KISHA_NEWSLETTER_FROM", "")
+# Sign-up posts one client address may make per hour, counted across every worker and server.
+KISHA_NEWSLETTER_SIGNUP_LIMIT = config_int("KISHA_NEWSLETTER_SIGNUP_LIMIT", 10, minimum=1)
 KISHA_FEED_FULL_TEXT = config_bool("KISHA_FEED_FULL_TEXT", False)
 # Aggregator feeds (kisha/seo/aggregators.py): SmartNews's wide logo and analytics tag, and
 # how many days the partner feed lists taken-down articles.

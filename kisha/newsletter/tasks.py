@@ -1,0 +1,37 @@
+"""Background work for the newsletter, as django-tasks tasks that call a service."""
+
+from django_tasks import task
+
+
+@task()
+def confirmation_send_task(subscriber_id: int, list_ids: list[int], nonce: str) -> None:
+    from .services import confirmation_send
+
+    confirmation_send(subscriber_id=subscriber_id, list_ids=list_ids, nonce=nonce)
+
+
+@task()
+def mailing_send_task(mailing_id: int) -> None:
+    """Start a mailing (if it is not already) and send for one run's time; the periodic tick
+    carries on from there."""
+    from .sending import mailing_send, mailing_start
+
+    mailing_start(mailing_id=mailing_id)
+    mailing_send(mailing_id=mailing_id)
+
+
+@task()
+def mailings_tick() -> None:
+    """Periodic: start scheduled mailings that are due, and go on sending every mailing still
+    sending (after a crash, a restart or a 4xx's back-off)."""
+    import logging
+
+    from .sending import mailing_send, mailings_due
+
+    for mailing_id in mailings_due():
+        try:
+            mailing_send(mailing_id=mailing_id)
+        except Exception:
+            logging.getLogger("kisha.newsletter").exception(
+                "newsletter: mailing %s failed in this run", mailing_id
+            )
