@@ -584,6 +584,8 @@ for _item in config_list("KISHA_PERIODIC_TASKS"):
 # 配信 (kisha.seo, docs/distribution.md): feeds, structured data, social cards, robots.txt.
 # Its other settings have defaults in kisha/seo/conf.py.
 INSTALLED_APPS = [*INSTALLED_APPS, "kisha.seo"]
+# Series (kisha/series, docs/series.md) sit above news and seo: they read both.
+INSTALLED_APPS = [*INSTALLED_APPS, "kisha.series"]
 KISHA_FEED_FULL_TEXT = config_bool("KISHA_FEED_FULL_TEXT", False)
 # Aggregator feeds (kisha/seo/aggregators.py): SmartNews's wide logo and analytics tag, and
 # how many days the partner feed lists taken-down articles.
