@@ -102,11 +102,13 @@ class SeriesPage(CachedRestrictionsMixin, BasePage):
         return self.kicker or "連載"
 
     def get_context(self, request, *args, **kwargs):
+        from .feeds import series_feed_links
         from .selectors import series_detail
 
         context = super().get_context(request, *args, **kwargs)
         detail = series_detail(series=self)
         context.update(detail)
+        context["series_feed"] = series_feed_links(self.slug)
         # The page shows its articles' headlines: an article's publish (its own tag) purges it.
         tags_add(request, *(page_tag(page_id) for page_id in detail["shown_ids"]))
         return context
