@@ -12,6 +12,8 @@ DEFAULTS: dict[str, Any] = {
     "KISHA_SERIES_MAX_ITEMS": 500,
     # Most seasons one series may have.
     "KISHA_SERIES_MAX_SEASONS": 50,
+    # Entries per page of a series page (?page=2 …): a long series costs what a short one does.
+    "KISHA_SERIES_PAGE_SIZE": 30,
     # How many series the sidebar block lists.
     "KISHA_SERIES_SIDEBAR_COUNT": 5,
     # How many other articles "この連載の他の記事" lists around the current one.

@@ -106,7 +106,7 @@ class SeriesPage(CachedRestrictionsMixin, BasePage):
         from .selectors import series_detail
 
         context = super().get_context(request, *args, **kwargs)
-        detail = series_detail(series=self)
+        detail = series_detail(series=self, number=request.GET.get("page", "1"))
         context.update(detail)
         context["series_feed"] = series_feed_links(self.slug)
         # The page shows its articles' headlines: an article's publish (its own tag) purges it.

@@ -6,10 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.encoding import iri_to_uri
+
+from wagtail.images.models import Filter
 
 from kisha.core.models import KishaImage
+from kisha.core.text import jst_datetime, jst_iso
 from kisha.news.models import ArticlePage
 from kisha.news.selectors import article_cards, restricted_paths
+from kisha.seo.sitemaps import site_root
 
 from .conf import conf
 from .models import SeriesItem, SeriesPage
@@ -76,6 +81,62 @@ def series_cards(*, covers: bool = True) -> QuerySet[SeriesPage]:
     return queryset
 
 
+THUMB_RENDITION = "fill-320x180-c100|format-webp"  # one of news.selectors.CARD_RENDITIONS
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the series page, worked out in Python once: the template only prints it
+    (a per-entry include, `{% pageurl %}` and `{% image %}` cost some 3 ms an entry)."""
+
+    id: int
+    title: str
+    url: str
+    date_label: str = ""
+    date_iso: str = ""
+    thumb_url: str = ""
+    thumb_width: int = 0
+    thumb_height: int = 0
+    is_series: bool = False
+    kicker: str = ""
+    article_count: int = 0
+
+
+def _url(page, root) -> str:
+    """The page's URL from its url_path (as kisha.seo.sitemaps), not Wagtail's per-page lookup
+    of the site; pages outside the default site fall back to Wagtail."""
+    if root is not None and page.url_path.startswith(root.url_path):
+        return iri_to_uri(page.url_path[len(root.url_path) - 1 :])
+    return page.url or ""
+
+
+def _article_entry(article: ArticlePage, root, thumb: Filter) -> Entry:
+    rendition = None
+    if article.hero_image is not None:
+        rendition = article.hero_image.get_rendition(thumb)  # prefetched by article_cards()
+    return Entry(
+        id=article.id,
+        title=article.title,
+        url=_url(article, root),
+        date_label=jst_datetime(article.first_published_at),
+        date_iso=jst_iso(article.first_published_at),
+        thumb_url=rendition.url if rendition else "",
+        thumb_width=rendition.width if rendition else 0,
+        thumb_height=rendition.height if rendition else 0,
+    )
+
+
+def _series_entry(series: SeriesPage, root) -> Entry:
+    return Entry(
+        id=series.id,
+        title=series.title,
+        url=_url(series, root),
+        is_series=True,
+        kicker=series.label,
+        article_count=series.article_count,
+    )
+
+
 @dataclass
 class SeasonGroup:
     """One heading of the series page: a season (or none) and its entries in order."""
@@ -83,47 +144,102 @@ class SeasonGroup:
     number: int | None
     title: str = ""
     description: str = ""
-    entries: list = field(default_factory=list)  # ArticlePage or SeriesPage, in order
+    entries: list[tuple[int, Entry]] = field(default_factory=list)  # (number in the series, …)
 
     @property
     def label(self) -> str:
         return f"シーズン{self.number}" if self.number is not None else ""
 
 
-def series_detail(*, series: SeriesPage) -> dict:
-    """The series page: its entries grouped by season in order, readers' entries only (live,
-    public). Four to six queries whatever the length: seasons, entries, articles with their
-    photos, and nested series when there are any."""
+def series_detail(*, series: SeriesPage, number: str | int = 1) -> dict:
+    """Page `number` of the series page: its readers' entries (live, public) in order, seasons
+    in number order, KISHA_SERIES_PAGE_SIZE to a page, grouped under their season headings.
+
+    Six to eight queries at any length: seasons, entries, which of them readers may see, the
+    page's articles with their photos (two), and nested series when there are any. Only the
+    page's entries are built, so a series of 500 costs about what one of 30 does. A malformed
+    or out-of-range `number` is Http404 (kisha.news.models.paginate)."""
+    from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+    from django.http import Http404
+
     seasons = list(series.seasons.order_by("number"))
     rows = list(
         SeriesItem.objects.filter(series_id=series.id)
         .order_by("sort_order", "id")
         .values_list("page_id", "season", "page__content_type__model")
     )
-    article_ids = [page_id for page_id, _, model in rows if model == "articlepage"]
-    nested_ids = [page_id for page_id, _, model in rows if model == "seriespage"]
-    pages: dict[int, object] = {}
+    article_ids = {page_id for page_id, _, model in rows if model == "articlepage"}
+    nested = {page_id for page_id, _, model in rows if model == "seriespage"}
+    visible: set[int] = set()
     if article_ids:
-        pages.update((a.id, a) for a in article_cards().filter(id__in=article_ids))
-    if nested_ids:
-        for nested in series_cards(covers=False).filter(id__in=nested_ids):
-            nested.is_series = True  # the template links it as a series, not an article
-            pages[nested.id] = nested
-    groups = {s.number: SeasonGroup(s.number, s.title, s.description) for s in seasons}
-    loose = SeasonGroup(None)
-    for page_id, season, _ in rows:
-        page = pages.get(page_id)
-        if page is not None:
-            groups.get(season, loose).entries.append(page)
-    ordered = [loose, *groups.values()] if loose.entries else list(groups.values())
-    if not ordered:
-        ordered = [loose]
-    shown = [p for g in ordered for p in g.entries]
+        visible.update(
+            article_cards()
+            .prefetch_related(None)
+            .filter(id__in=article_ids)
+            .order_by()
+            .values_list("id", flat=True)
+        )
+    if nested:
+        visible.update(
+            _public(SeriesPage.objects.filter(id__in=nested)).values_list("id", flat=True)
+        )
+    # Seasons in number order (entries without one first), the editor's order within each.
+    order = {s.number: i for i, s in enumerate(seasons)}
+    shown = sorted(
+        ((page_id, season) for page_id, season, _ in rows if page_id in visible),
+        key=lambda row: order.get(row[1], -1),
+    )
+    size = int(conf("KISHA_SERIES_PAGE_SIZE"))
+    try:
+        page = Paginator(shown, size, allow_empty_first_page=True).page(number)
+    except (PageNotAnInteger, EmptyPage) as exc:
+        raise Http404("ページが見つかりません") from exc
+    on_page = list(page.object_list)
+    root = site_root()
+    entries: dict[int, Entry] = {}
+    page_ids = {page_id for page_id, _ in on_page}
+    if page_ids & article_ids:
+        thumb = Filter(spec=THUMB_RENDITION)
+        for article in article_cards().filter(id__in=page_ids & article_ids):
+            entries[article.id] = _article_entry(article, root, thumb)
+    if page_ids & nested:
+        for sub in series_cards(covers=False).filter(id__in=page_ids & nested):
+            entries[sub.id] = _series_entry(sub, root)
+    by_number = {s.number: s for s in seasons}
+    groups: list[SeasonGroup] = []
+    for position, (page_id, season) in enumerate(on_page, start=page.start_index()):
+        entry = entries.get(page_id)
+        if entry is None:  # withdrawn between the two reads
+            continue
+        key = season if season in by_number else None
+        if not groups or groups[-1].number != key:
+            info = by_number.get(key)
+            groups.append(
+                SeasonGroup(key, info.title if info else "", info.description if info else "")
+            )
+        groups[-1].entries.append((position, entry))
+    # Where each season starts, for the contents line of a series in seasons.
+    starts: dict[int, int] = {}
+    for index, (_, season) in enumerate(shown):
+        if season in by_number and season not in starts:
+            starts[season] = index // size + 1
+    contents = [
+        {
+            "number": s.number,
+            "label": f"シーズン{s.number}",
+            "title": s.title,
+            "page": starts[s.number],
+        }
+        for s in seasons
+        if s.number in starts
+    ]
     return {
-        "season_groups": [g for g in ordered if g.entries or g.number is not None],
+        "season_groups": groups,
+        "season_contents": contents,
         "has_seasons": bool(seasons),
-        "article_total": sum(1 for p in shown if isinstance(p, ArticlePage)),
-        "shown_ids": [p.id for p in shown],
+        "article_total": sum(1 for page_id, _ in shown if page_id not in nested),
+        "entries_page": page,
+        "shown_ids": [page_id for page_id, _ in on_page],
     }
 
 

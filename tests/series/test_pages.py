@@ -26,7 +26,8 @@ def test_series_page_with_seasons(client, series_index, make_articles):
     series_fill(series, make_articles(2, prefix="海"), season=1)
     series_fill(series, make_articles(2, prefix="山"), season=2)
     html = client.get(series.url).content.decode()
-    assert html.index("シーズン1") < html.index("海1") < html.index("シーズン2") < html.index("山1")
+    one, two = html.index('id="season-1"'), html.index('id="season-2"')
+    assert one < html.index("海1") < two < html.index("山1")
     assert "海沿いの町へ" in html and "山あいの村へ" in html
 
 
@@ -108,3 +109,12 @@ def test_article_page_queries_do_not_grow_with_series(
     with CaptureQueriesContext(connection) as in_series:
         assert client.get(shared.url).status_code == 200
     assert len(in_series) <= len(alone) + 3
+
+
+def test_series_pages_through_its_articles(client, series, settings):
+    settings.KISHA_SERIES_PAGE_SIZE = 2
+    titles = [item.page.title for item in series.items.order_by("sort_order")]
+    html = client.get(f"{series.url}?page=3").content.decode()
+    assert titles[4] in html and titles[0] not in html and "3 / 3 ページ" in html
+    assert client.get(f"{series.url}?page=4").status_code == 404
+    assert client.get(f"{series.url}?page=abc").status_code == 404

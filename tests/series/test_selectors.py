@@ -24,7 +24,7 @@ def test_series_detail_groups_by_season_in_order(series_index, make_articles):
     series_fill(series, [three], season=2)
     series_fill(series, [two, one], season=1)
     detail = series_detail(series=series)
-    groups = [(g.label, g.title, [p.id for p in g.entries]) for g in detail["season_groups"]]
+    groups = [(g.label, g.title, [e.id for _, e in g.entries]) for g in detail["season_groups"]]
     assert groups == [("シーズン1", "海へ", [two.id, one.id]), ("シーズン2", "山へ", [three.id])]
     assert detail["article_total"] == 3
 
@@ -50,10 +50,14 @@ def test_series_detail_queries_do_not_grow(series_index, make_articles):
         page.save()
     series_fill(large, pages)
     series_fill(large, [small])  # a nested series adds one fixed query
+    series_detail(series=large)  # builds the thumbnails' renditions once
     with CaptureQueriesContext(connection) as small_queries:
         series_detail(series=small)
-    assert queries_of(series_detail, series=large) <= len(small_queries) + 3
-    assert queries_of(series_detail, series=large) <= 8
+    # Four more, however long: the photos and their renditions, the nested series' visibility
+    # and their cards.
+    assert queries_of(series_detail, series=large) <= len(small_queries) + 4
+    series_fill(large, make_articles(40, prefix="追加"))
+    assert queries_of(series_detail, series=large) <= len(small_queries) + 4
 
 
 def test_article_nav_previous_next_and_nearby(series, settings):
@@ -107,3 +111,34 @@ def test_sidebar_queries_are_constant(series_index, count, django_assert_max_num
     # The generation, the restricted paths, the series, their covers and the renditions.
     with django_assert_max_num_queries(5):
         series_sidebar()
+
+
+def test_a_long_series_is_paged_with_its_season_headings(series_index, make_articles, settings):
+    settings.KISHA_SERIES_PAGE_SIZE = 3
+    series = SeriesPageFactory(parent=series_index)
+    SeriesSeasonFactory(series=series, number=1, title="海")
+    SeriesSeasonFactory(series=series, number=2, title="山")
+    sea, mountain = make_articles(4, prefix="海"), make_articles(3, prefix="山")
+    series_fill(series, sea, season=1)
+    series_fill(series, mountain, season=2)
+    first = series_detail(series=series, number=1)
+    second = series_detail(series=series, number="2")
+    numbered = [(g.label, [n for n, _ in g.entries]) for g in second["season_groups"]]
+    assert [(g.label, [n for n, _ in g.entries]) for g in first["season_groups"]] == [
+        ("シーズン1", [1, 2, 3])
+    ]
+    assert numbered == [("シーズン1", [4]), ("シーズン2", [5, 6])]
+    assert [(c["label"], c["page"]) for c in first["season_contents"]] == [
+        ("シーズン1", 1),
+        ("シーズン2", 2),
+    ]
+    assert first["article_total"] == 7
+
+
+@pytest.mark.parametrize("number", ["0", "4", "x", "-1", "9" * 40, "1.5"])
+def test_a_bad_page_number_is_404(series, number, settings):
+    from django.http import Http404
+
+    settings.KISHA_SERIES_PAGE_SIZE = 2
+    with pytest.raises(Http404):
+        series_detail(series=series, number=number)
