@@ -57,6 +57,7 @@ def test_series_detail_queries_do_not_grow(series_index, make_articles):
     # and their cards.
     assert queries_of(series_detail, series=large) <= len(small_queries) + 4
     series_fill(large, make_articles(40, prefix="追加"))
+    series_detail(series=large)  # the new pages changed the generation: memos rebuild once
     assert queries_of(series_detail, series=large) <= len(small_queries) + 4
 
 
