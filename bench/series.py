@@ -46,7 +46,9 @@ member = ArticlePage.objects.get(id=ids[2])  # in all three series
 client = Client(HTTP_HOST="127.0.0.1")
 result = {"articles": len(ids), "urls": {}}
 pages = [(f"series, {n} articles", made[s].url) for s, n in (("bench-5", 5), ("bench-100", 100), ("bench-500", 500))]
+plain = ArticlePage.objects.live().exclude(id__in=ids[:500]).first()
 pages += [("series index", index.url), ("article in 3 series", member.url)]
+pages += [("article in no series (reference)", plain.url), ("section page (reference)", member.get_parent().url)]
 for name, url in pages:
     client.get(url)
     with CaptureQueriesContext(connection) as ctx:
@@ -77,7 +79,7 @@ def main() -> None:
     rows = []
     with gunicorn(env) as port:
         for name, info in probe["urls"].items():
-            status, _ = get(port, info["url"])  # warm: renditions, memos
+            status, _ = get(port, info["url"], timeout=120)  # warm: imports, renditions, memos
             assert status == 200, (name, status)
             latency = sequential_latency(port, info["url"], requests=args.requests)
             rows.append((name, info, latency))
