@@ -183,3 +183,11 @@ def test_preview_renders(editor, series):
     response = editor.get(url)
     assert response.status_code == 200
     assert series.title in response.content.decode()
+
+
+def test_the_editor_offers_choosers_for_articles_and_series(editor, series_index, series):
+    url = reverse("wagtailadmin_pages:add", args=("series", "seriespage", series_index.id))
+    html = editor.get(url).content.decode()
+    assert "news.articlepage" in html and "series.seriespage" in html
+    html = editor.get(reverse("wagtailadmin_pages:edit", args=(series.id,))).content.decode()
+    assert series.items.first().page.title in html  # the chosen article, shown by the chooser
