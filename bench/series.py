@@ -83,12 +83,17 @@ def main() -> None:
             assert status == 200, (name, status)
             latency = sequential_latency(port, info["url"], requests=args.requests)
             rows.append((name, info, latency))
+        report(rows)  # before the server stops: a slow shutdown must not lose the figures
+
+
+def report(rows) -> None:
     print()
     print("| page | queries | median ms | p95 ms |")
     print("|---|---:|---:|---:|")
     for name, info, latency in rows:
         print(f"| {name} | {info['queries']} | {latency['median']:.1f} | {latency['p95']:.1f} |")
     print("\nsequential: one request at a time, new connection each, KISHA_PAGE_CACHE=off")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":
