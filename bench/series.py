@@ -5,7 +5,8 @@ series index, and an article that belongs to three series, from a production ser
 
 Fills a throwaway database with the demo generator (kept under var/bench/ and reused), adds the
 series, serves it with gunicorn (DEBUG off, 2 sync workers, KISHA_PAGE_CACHE=off: every request
-renders) and prints queries per request and the median and p95 of sequential requests.
+renders) and prints queries per request, the median and p95 of sequential requests, and the
+median CPU time of a render in-process (steady when the machine is shared and busy).
 Target (issue 14): series page ≤ 15 ms median, with the same number of queries at any length.
 """
 
@@ -49,11 +50,22 @@ pages = [(f"series, {n} articles", made[s].url) for s, n in (("bench-5", 5), ("b
 plain = ArticlePage.objects.live().exclude(id__in=ids[:500]).first()
 pages += [("series index", index.url), ("article in 3 series", member.url)]
 pages += [("article in no series (reference)", plain.url), ("section page (reference)", member.get_parent().url)]
+import statistics, time
 for name, url in pages:
     client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         status = client.get(url).status_code
-    result["urls"][name] = {"url": url, "queries": len(ctx.captured_queries), "status": status}
+    # CPU time of the render in this process: what a request costs, unlike wall time, which a
+    # busy shared machine inflates by whatever else runs.
+    cpu = []
+    for _ in range(50):
+        started = time.process_time()
+        client.get(url)
+        cpu.append((time.process_time() - started) * 1000)
+    result["urls"][name] = {
+        "url": url, "queries": len(ctx.captured_queries), "status": status,
+        "cpu": statistics.median(cpu),
+    }
 print(json.dumps(result))
 """
 
@@ -88,11 +100,17 @@ def main() -> None:
 
 def report(rows) -> None:
     print()
-    print("| page | queries | median ms | p95 ms |")
-    print("|---|---:|---:|---:|")
+    print("| page | queries | median ms | p95 ms | in-process CPU ms (median) |")
+    print("|---|---:|---:|---:|---:|")
     for name, info, latency in rows:
-        print(f"| {name} | {info['queries']} | {latency['median']:.1f} | {latency['p95']:.1f} |")
-    print("\nsequential: one request at a time, new connection each, KISHA_PAGE_CACHE=off")
+        print(
+            f"| {name} | {info['queries']} | {latency['median']:.1f} | {latency['p95']:.1f} "
+            f"| {info['cpu']:.1f} |"
+        )
+    print(
+        "\nsequential: one request at a time, new connection each, KISHA_PAGE_CACHE=off; "
+        "CPU: process time of 50 renders through Django's test client"
+    )
     sys.stdout.flush()
 
 
