@@ -626,6 +626,8 @@ KISHA_NEWSLETTER_RESEND_UNCERTAIN = config_bool("KISHA_NEWSLETTER_RESEND_UNCERTA
 KISHA_NEWSLETTER_FROM = config("KISHA_NEWSLETTER_FROM", "")
 # Sign-up posts one client address may make per hour, counted across every worker and server.
 KISHA_NEWSLETTER_SIGNUP_LIMIT = config_int("KISHA_NEWSLETTER_SIGNUP_LIMIT", 10, minimum=1)
+# Series (kisha/series, docs/series.md) sit above news and seo: they read both.
+INSTALLED_APPS = [*INSTALLED_APPS, "kisha.series"]
 KISHA_FEED_FULL_TEXT = config_bool("KISHA_FEED_FULL_TEXT", False)
 # Aggregator feeds (kisha/seo/aggregators.py): SmartNews's wide logo and analytics tag, and
 # how many days the partner feed lists taken-down articles.

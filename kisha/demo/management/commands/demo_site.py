@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from kisha.core.sites import site_url
 from kisha.demo.activity import demo_views, demo_wire
 from kisha.demo.services import DEFAULT_SEED, demo_build
+from kisha.series.demo import demo_series
 
 ADMIN_USERNAME = "admin"
 PASSWORD_FILE = "demo-admin-password"  # noqa: S105 (a file name, not a password)
@@ -102,6 +103,7 @@ class Command(BaseCommand):
                 views = demo_views(seed=options["seed"])
                 wire = demo_wire(seed=options["seed"])
                 self.stdout.write(f"閲覧履歴 {views} 件を追加、速報 {wire} 件")
+            self.stdout.write(f"連載 {demo_series()} 本")
         password = admin_password(explicit=options["admin_password"])
         admin_ensure(password=password)
         site = site_url()
