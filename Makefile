@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Quiet Wagtail's INFO logging and run tasks in-process during tests.
 TEST_ENV := KISHA_CACHE_DIR=$$(mktemp -d -t kisha-test-cache.XXXXXX) LOG_LEVEL=WARNING KISHA_TASKS=immediate KISHA_SERVE_MEDIA=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: demo test lint test-sqlite test-postgres system venv bench services-stop clean
+.PHONY: demo test lint test-sqlite test-postgres system venv bench quality quality-tools services-stop clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,14 @@ bench: venv
 	  $(PY) bench/distribution.py && \
 	  $(PY) bench/distribution.py --database-url $${KISHA_TEST_DATABASE_URL%/*}/kisha_bench_distribution && \
 	  $(PY) bench/newsletter.py
+
+# Lighthouse 100 in every category and no Nu Html Checker error on the public pages (issue 13);
+# slow (about 5 minutes) and not part of `make test`: docs/distribution.md, "Checking quality".
+quality-tools:
+	scripts/install-quality-tools.sh
+
+quality: system venv quality-tools
+	$(PY) bench/quality.py $(QUALITY_ARGS)
 
 services-stop:
 	-[ -f var/pg/PG_VERSION ] && setpriv --reuid=nobody --regid=nogroup --clear-groups \
