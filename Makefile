@@ -58,12 +58,12 @@ test: system venv lint
 	  [ "$$sqlite" = 0 ] && [ "$$postgres" = 0 ]
 
 # PYTEST_ARGS narrows a run, e.g. `make test-sqlite PYTEST_ARGS=tests/wire`.
-test-sqlite: venv
+test-sqlite: venv quality-tools
 	mkdir -p var artifacts
 	eval "$$(scripts/test-services.sh)"; \
 	  $(TEST_ENV) $(PY) -m pytest -p no:logging $(PYTEST_ARGS)
 
-test-postgres: venv
+test-postgres: venv quality-tools
 	mkdir -p var artifacts
 	eval "$$(scripts/test-services.sh)"; \
 	  $(TEST_ENV) DATABASE_URL=$$KISHA_TEST_DATABASE_URL $(PY) -m pytest -p no:logging $(PYTEST_ARGS)
@@ -82,11 +82,13 @@ bench: venv
 	  $(PY) bench/distribution.py --database-url $${KISHA_TEST_DATABASE_URL%/*}/kisha_bench_distribution && \
 	  $(PY) bench/newsletter.py
 
-# Lighthouse 100 in every category and no Nu Html Checker error on the public pages (issue 13);
-# slow (about 5 minutes) and not part of `make test`: docs/distribution.md, "Checking quality".
+# vnu.jar (the Nu Html Checker, tests/seo/test_html.py) and Lighthouse from the npm registry,
+# pinned by bench/quality/package-lock.json; a no-op once installed.
 quality-tools:
 	scripts/install-quality-tools.sh
 
+# Lighthouse 100 in every category and no Nu Html Checker error on the public pages (issue 13);
+# slow (about 4 minutes) and not part of `make test`: docs/distribution.md, "Checking quality".
 quality: system venv quality-tools
 	$(PY) bench/quality.py $(QUALITY_ARGS)
 

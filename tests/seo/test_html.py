@@ -1,7 +1,7 @@
 """The Nu Html Checker (vnu.jar, the W3C's validator) finds no error on the public pages (issue
 13, "Scores"). All pages go to one java run (about 2 s). vnu.jar comes from the npm package
-vnu-jar, which `make test` installs (scripts/install-quality-tools.sh); Lighthouse is in
-`make quality` only (bench/quality.py)."""
+vnu-jar, which `make test-sqlite` and `make test-postgres` install
+(scripts/install-quality-tools.sh); Lighthouse runs in `make quality` only (bench/quality.py)."""
 
 from __future__ import annotations
 
