@@ -102,8 +102,12 @@ def lighthouse(url: str, *, desktop: bool, report: Path) -> dict:
     if desktop:
         args.append("--preset=desktop")
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-    subprocess.run(args, env=env, check=True, capture_output=True, timeout=300)
-    return json.loads(report.read_text())
+    for attempt in range(3):  # Chrome now and then fails to start or times out on a busy machine
+        run = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+        if run.returncode == 0:
+            return json.loads(report.read_text())
+        print(f"  lighthouse {url} failed (attempt {attempt + 1}): {run.stderr.strip()[-500:]}")
+    raise RuntimeError(f"Lighthouse failed three times on {url}")
 
 
 def failing_audits(result: dict) -> list[str]:
@@ -147,6 +151,7 @@ def main() -> None:
     if not shutil.which("java"):
         sys.exit("The Nu Html Checker needs Java 11 or later (Debian: default-jre-headless).")
 
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows when piped to a file
     print(f"# Kisha quality check — {machine()}")
     port = args.port or free_port()
     os.environ["KISHA_SITE_URL"] = f"http://127.0.0.1:{port}"
