@@ -2,7 +2,8 @@
 
     make quality        # installs the tools first (scripts/install-quality-tools.sh)
     .venv/bin/python bench/quality.py [--articles 120] [--database-url postgres://…]
-                                      [--port 0] [--runs 1] [--skip-lighthouse]
+                                      [--port 0] [--runs 1] [--pages home,author]
+                                      [--skip-lighthouse]
 
 Builds the demo site in a throwaway database (kept under var/bench/ and reused), serves it with
 gunicorn (DEBUG off, 2 workers) on 127.0.0.1 with KISHA_SITE_URL at that address (canonical
@@ -144,6 +145,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port; a free one if 0")
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page and form")
     parser.add_argument("--skip-lighthouse", action="store_true")
+    parser.add_argument(
+        "--pages", default="", help="Lighthouse on these only, e.g. home,author (all if empty)"
+    )
     args = parser.parse_args()
 
     if not VNU.exists() or not LIGHTHOUSE.exists():
@@ -187,7 +191,7 @@ def main() -> None:
         files = {}
         for name, path in pages.items():
             for _ in range(2):  # the first request builds renditions and fills the caches
-                status, body = get(port, path)
+                status, body = get(port, path, timeout=120)  # renditions on a busy machine
             if status != 200:
                 sys.exit(f"GET {path} answered {status}")
             files[name] = OUT / f"{name}.html"
@@ -209,7 +213,10 @@ def main() -> None:
                 print(f"  {name}:{m.get('lastLine', '?')}: {kind}: {m['message']}")
 
         if not args.skip_lighthouse:
-            failed |= run_lighthouse(port, pages, runs=args.runs)
+            chosen = {
+                n: p for n, p in pages.items() if not args.pages or n in args.pages.split(",")
+            }
+            failed |= run_lighthouse(port, chosen, runs=args.runs)
     finally:
         server.terminate()
         server.wait(10)
