@@ -90,7 +90,7 @@ def nu_check(files: dict[str, Path]) -> dict[str, list[dict]]:
     return by_file
 
 
-def lighthouse(url: str, *, desktop: bool, report: Path) -> dict:
+def lighthouse(url: str, *, desktop: bool, report: Path, tmpdir: str) -> dict:
     args = [
         str(LIGHTHOUSE),
         url,
@@ -102,7 +102,13 @@ def lighthouse(url: str, *, desktop: bool, report: Path) -> dict:
     ]
     if desktop:
         args.append("--preset=desktop")
-    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    # Chrome's throwaway profiles go to `tmpdir`, which is removed afterwards: chrome-launcher
+    # leaves one behind whenever Chrome is killed.
+    env = {
+        **os.environ,
+        "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+        "TMPDIR": tmpdir,
+    }
     for attempt in range(3):  # Chrome now and then fails to start or times out on a busy machine
         run = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
         if run.returncode == 0:
@@ -233,9 +239,11 @@ def run_lighthouse(port: int, pages: dict[str, str], *, runs: int) -> bool:
                 scores = []
                 for run in range(runs):
                     report = OUT / f"lighthouse-{name}-{form}-{run + 1}.json"
-                    os.environ["TMPDIR"] = tmp
                     result = lighthouse(
-                        f"http://127.0.0.1:{port}{path}", desktop=form == "desktop", report=report
+                        f"http://127.0.0.1:{port}{path}",
+                        desktop=form == "desktop",
+                        report=report,
+                        tmpdir=tmp,
                     )
                     version = result["lighthouseVersion"]
                     scores.append(
