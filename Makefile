@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Quiet Wagtail's INFO logging and run tasks in-process during tests.
 TEST_ENV := KISHA_CACHE_DIR=$$(mktemp -d -t kisha-test-cache.XXXXXX) LOG_LEVEL=WARNING KISHA_TASKS=immediate KISHA_SERVE_MEDIA=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: demo test lint test-sqlite test-postgres system venv bench services-stop clean
+.PHONY: demo test lint test-sqlite test-postgres system venv bench quality quality-tools services-stop clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,12 +58,12 @@ test: system venv lint
 	  [ "$$sqlite" = 0 ] && [ "$$postgres" = 0 ]
 
 # PYTEST_ARGS narrows a run, e.g. `make test-sqlite PYTEST_ARGS=tests/wire`.
-test-sqlite: venv
+test-sqlite: venv quality-tools
 	mkdir -p var artifacts
 	eval "$$(scripts/test-services.sh)"; \
 	  $(TEST_ENV) $(PY) -m pytest -p no:logging $(PYTEST_ARGS)
 
-test-postgres: venv
+test-postgres: venv quality-tools
 	mkdir -p var artifacts
 	eval "$$(scripts/test-services.sh)"; \
 	  $(TEST_ENV) DATABASE_URL=$$KISHA_TEST_DATABASE_URL $(PY) -m pytest -p no:logging $(PYTEST_ARGS)
@@ -81,6 +81,16 @@ bench: venv
 	  $(PY) bench/distribution.py && \
 	  $(PY) bench/distribution.py --database-url $${KISHA_TEST_DATABASE_URL%/*}/kisha_bench_distribution && \
 	  $(PY) bench/newsletter.py
+
+# vnu.jar (the Nu Html Checker, tests/seo/test_html.py) and Lighthouse from the npm registry,
+# pinned by bench/quality/package-lock.json; a no-op once installed.
+quality-tools:
+	scripts/install-quality-tools.sh
+
+# Lighthouse 100 in every category and no Nu Html Checker error on the public pages (issue 13);
+# slow (about 4 minutes) and not part of `make test`: docs/distribution.md, "Checking quality".
+quality: system venv quality-tools
+	$(PY) bench/quality.py $(QUALITY_ARGS)
 
 services-stop:
 	-[ -f var/pg/PG_VERSION ] && setpriv --reuid=nobody --regid=nogroup --clear-groups \

@@ -2,20 +2,26 @@
 # Install the Debian packages Kisha's tests and benchmarks need, when they are missing:
 # chromium and CJK fonts for browser tests, PostgreSQL and Redis servers for the second test
 # run and the counters, nginx and Varnish (with the xkey vmod) for the deployment tests, wrk for
-# the benchmarks. Safe to run repeatedly.
+# the benchmarks; Java and Node.js for the HTML checker. Safe to run repeatedly.
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# grep reads to the end (no -q): under pipefail a writer cut off by SIGPIPE fails the test.
+fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # nginx: the shipped front (deploy/nginx) runs in the tests, in front of two app servers.
 { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || need+=(nginx-light)
 # Varnish 7.1 and varnish-modules (xkey): the shipped cache (deploy/varnish) runs in the tests.
 [ -x /usr/sbin/varnishd ] || need+=(varnish)
-ls /usr/lib/*/varnish/vmods/libvmod_xkey.so /usr/lib/varnish/vmods/libvmod_xkey.so 2>/dev/null | grep -q . \
-  || need+=(varnish-modules)
+compgen -G "/usr/lib/*/varnish/vmods/libvmod_xkey.so" >/dev/null \
+  || [ -e /usr/lib/varnish/vmods/libvmod_xkey.so ] || need+=(varnish-modules)
+# Java runs the Nu Html Checker (tests/seo/test_html.py); Node.js and npm install it and
+# Lighthouse from the npm registry (scripts/install-quality-tools.sh).
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ "${KISHA_BENCH:-0}" = "1" ]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
 fi
