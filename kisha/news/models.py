@@ -63,7 +63,13 @@ class HomePage(CachedRestrictionsMixin, BasePage):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["news.SectionPage", "news.TopicIndexPage", "news.AuthorIndexPage"]
+    subpage_types = [
+        "news.SectionPage",
+        "news.TopicIndexPage",
+        "news.AuthorIndexPage",
+        "magazine.MagazineIndexPage",
+        "magazine.ProductIndexPage",
+    ]
     TOP_STORIES = 5
     LATEST = 20
 
