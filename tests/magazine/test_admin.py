@@ -231,3 +231,20 @@ def test_a_product_made_elsewhere_with_a_bad_code_cannot_be_saved(products_index
 
     with pytest.raises(ValidationError):
         PrintProductPageFactory(parent=products_index, code="9784065211230")
+
+
+def test_the_menu_leads_to_the_issues_and_a_new_issue_form(admin_client, magazine, products_index):
+    assert "マガジン" in admin_client.get("/admin/").content.decode()
+    assert admin_client.get("/admin/magazine/").url == f"/admin/pages/{magazine.id}/"
+    new = admin_client.get("/admin/magazine/new-issue/").url
+    assert new == f"/admin/pages/add/magazine/issuepage/{magazine.id}/"
+    assert admin_client.get(new).status_code == 200
+    assert admin_client.get("/admin/magazine/products/").url == f"/admin/pages/{products_index.id}/"
+
+
+def test_the_menu_links_answer_404_before_the_indexes_exist(admin_client, home):
+    assert admin_client.get("/admin/magazine/new-issue/").status_code == 404
+
+
+def test_readers_cannot_reach_the_admin_shortcuts(client, magazine):
+    assert client.get("/admin/magazine/new-issue/").status_code == 302  # to the login

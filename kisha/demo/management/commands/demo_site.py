@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from kisha.core.sites import site_url
 from kisha.demo.activity import demo_views, demo_wire
 from kisha.demo.services import DEFAULT_SEED, demo_build
+from kisha.magazine.demo import magazine_demo_build
 
 ADMIN_USERNAME = "admin"
 PASSWORD_FILE = "demo-admin-password"  # noqa: S105 (a file name, not a password)
@@ -98,6 +99,7 @@ class Command(BaseCommand):
                 fast=options["fast"],
                 stdout=self.stdout,
             )
+            magazine_demo_build(seed=options["seed"], fast=options["fast"])
             if not options["fast"]:
                 views = demo_views(seed=options["seed"])
                 wire = demo_wire(seed=options["seed"])
