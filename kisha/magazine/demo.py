@@ -17,6 +17,7 @@ from stdnum import ean
 from django.db import transaction
 
 from kisha.core.models import KishaImage
+from kisha.core.text import JST
 from kisha.news.models import ArticlePage, HomePage
 
 from .models import (
@@ -169,7 +170,13 @@ def magazine_demo_build(*, seed: int, fast: bool = False) -> MagazineDemoSummary
     rng = random.Random(seed)
     home = HomePage.objects.first()
     images = list(KishaImage.objects.order_by("id")[:40])
-    articles = list(ArticlePage.objects.live().order_by("-first_published_at")[:200])
+    articles = list(
+        ArticlePage.objects.live()
+        .exclude(first_published_at=None)
+        .defer_streamfields()
+        .order_by("-first_published_at")[:300]
+    )
+    used: set[int] = set()
     today = today_jst()
     with transaction.atomic():
         magazine = _ensure_index(
@@ -189,6 +196,7 @@ def magazine_demo_build(*, seed: int, fast: bool = False) -> MagazineDemoSummary
             if cover.isoformat() in existing:
                 continue
             title, lead = FEATURES[position % len(FEATURES)]
+            on_sale = cover - dt.timedelta(days=7)
             issue = IssuePage(
                 title=title,
                 slug=cover.isoformat(),
@@ -196,12 +204,23 @@ def magazine_demo_build(*, seed: int, fast: bool = False) -> MagazineDemoSummary
                 number=numbers[cover.year],
                 cover_date=cover,
                 cover_date_end=end,
-                on_sale_date=cover - dt.timedelta(days=7),
+                on_sale_date=on_sale,
                 price=PRICE + (110 if end else 0),
                 cover_image=images[position % len(images)] if images else None,
                 feature_lead=lead,
             )
-            issue.toc_entries = _toc(rng, title=title, articles=articles)
+            # An issue prints web stories of the two weeks before it went on sale, each once.
+            recent = [
+                a
+                for a in articles
+                if a.id not in used
+                and on_sale - dt.timedelta(days=14)
+                <= a.first_published_at.astimezone(JST).date()
+                < on_sale
+            ]
+            picked = rng.sample(recent, k=min(3, len(recent)))
+            used.update(a.id for a in picked)
+            issue.toc_entries = _toc(rng, title=title, picked=picked)
             _publish(magazine, issue, fast=fast)
         products = _ensure_index(
             home,
@@ -234,11 +253,10 @@ def magazine_demo_build(*, seed: int, fast: bool = False) -> MagazineDemoSummary
     return MagazineDemoSummary(issues=len(dates), combined=combined, products=len(PRODUCTS))
 
 
-def _toc(rng: random.Random, *, title: str, articles: list[ArticlePage]) -> list[IssueTocEntry]:
+def _toc(rng: random.Random, *, title: str, picked: list[ArticlePage]) -> list[IssueTocEntry]:
     entries = [
         IssueTocEntry(section="【編集長から】", title=rng.choice(TOC_LINES["【編集長から】"]))
     ]
-    picked = rng.sample(articles, k=min(3, len(articles)))
     entries.append(IssueTocEntry(section="Special Report", title=f"特集 {title}", print_page=18))
     entries += [IssueTocEntry(section="Special Report", article=a, title="") for a in picked[:2]]
     for section in ("Periscope", "Commentary", "World Affairs", "Features", "Life/Style"):

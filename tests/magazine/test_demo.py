@@ -19,10 +19,14 @@ def test_a_year_of_tuesdays_with_three_combined_issues():
 
 
 def test_the_demo_builds_once(home, world, image):
+    from django.utils import timezone
+
     from kisha.news.factories import ArticlePageFactory
 
-    for _ in range(4):
-        ArticlePageFactory(parent=world)
+    for days in (10, 12, 15, 300):
+        ArticlePageFactory(
+            parent=world, first_published_at=timezone.now() - dt.timedelta(days=days)
+        )
     summary = magazine_demo_build(seed=1, fast=True)
     assert summary.combined == 3 and summary.products == 3
     assert IssuePage.objects.count() == summary.issues == 49
@@ -32,4 +36,10 @@ def test_the_demo_builds_once(home, world, image):
         issue.full_clean()  # every demo issue passes the desk's own checks
     statuses = {p.status for p in PrintProductPage.objects.all()}
     assert statuses == {ProductStatus.ON_SALE, ProductStatus.UPCOMING, ProductStatus.ENDED}
-    assert IssuePage.objects.filter(toc_entries__article__isnull=False).exists()
+    from kisha.magazine.models import IssueTocEntry
+
+    printed = IssueTocEntry.objects.exclude(article=None)
+    assert printed.exists()
+    assert printed.count() == printed.values("article").distinct().count()  # each story once
+    for entry in printed.select_related("issue", "article"):
+        assert entry.article.first_published_at.date() < entry.issue.on_sale_date
