@@ -101,7 +101,7 @@ def main() -> None:
     rows = []
     with gunicorn(env) as port:
         for name, info in probe["urls"].items():
-            status, _ = get(port, info["url"])  # warm: renditions, the sidebar fragments
+            status, _ = get(port, info["url"], timeout=120)  # warm: renditions, fragments
             assert status == 200, (name, status)
             rows.append((name, info, sequential_latency(port, info["url"], requests=args.requests)))
     print()

@@ -248,3 +248,16 @@ def test_the_menu_links_answer_404_before_the_indexes_exist(admin_client, home):
 
 def test_readers_cannot_reach_the_admin_shortcuts(client, magazine):
     assert client.get("/admin/magazine/new-issue/").status_code == 302  # to the login
+
+
+def test_the_product_preview_renders_with_its_status(admin_client, products_index):
+    url = f"/admin/pages/add/magazine/printproductpage/{products_index.id}/preview/"
+    assert admin_client.post(url, product_form()).json()["is_valid"]
+    html = admin_client.get(url).content.decode()
+    assert "別冊 世界の読み方2026" in html and "ISBN" in html
+
+
+def test_the_toc_article_field_is_a_page_chooser_for_articles(admin_client, magazine):
+    html = admin_client.get(f"/admin/pages/add/magazine/issuepage/{magazine.id}/").content.decode()
+    assert "news.articlepage" in html.lower() or "articlepage" in html.lower()
+    assert "page-chooser" in html or "PageChooser" in html
