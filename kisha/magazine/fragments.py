@@ -78,15 +78,27 @@ def products_block_html(*, template: str, name: str) -> str:
     return _cached(name, build)
 
 
+def _slot(block: str) -> str:
+    """The cached block with the stylesheet's link, outside the cache so that a deploy's new
+    static file name is used at once."""
+    if not block.strip():
+        return ""
+    return render_to_string("magazine/components/slot.html", {"block": block})
+
+
 def magazine_slot(request, context: dict) -> str:
-    return magazine_block_html()
+    return _slot(magazine_block_html())
 
 
 def products_slot(request, context: dict) -> str:
-    return products_block_html(template="magazine/components/products_block.html", name="products")
+    return _slot(
+        products_block_html(template="magazine/components/products_block.html", name="products")
+    )
 
 
 def products_footer_slot(request, context: dict) -> str:
-    return products_block_html(
-        template="magazine/components/products_footer.html", name="products-footer"
+    return _slot(
+        products_block_html(
+            template="magazine/components/products_footer.html", name="products-footer"
+        )
     )
