@@ -57,6 +57,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from kisha.magazine.models import IssuePage, MagazineIndexPage, ProductIndexPage
 from kisha.magazine.selectors import issue_current
+from kisha.news.models import ArticlePage
 index = MagazineIndexPage.objects.get()
 current = issue_current()
 client = Client(HTTP_HOST="127.0.0.1")
@@ -65,6 +66,9 @@ urls = (
     ("issue", current.url),
     ("archive year", f"{index.url}archive/{current.cover_date.year}/"),
     ("products", ProductIndexPage.objects.get().url),
+    # The article page, measured alongside on the same machine at the same moment: its
+    # figure in docs/performance.md (bench/pages.py) makes a loaded machine's numbers readable.
+    ("article (reference)", ArticlePage.objects.live().order_by("-first_published_at").first().url),
 )
 result = {"issues": IssuePage.objects.count(), "urls": {}}
 for name, url in urls:

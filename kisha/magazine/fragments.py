@@ -22,7 +22,13 @@ from kisha.core.text import truncate_width
 
 from .conf import conf
 from .models import today_jst
-from .selectors import issue_current, magazine_index, product_index, products_on_offer
+from .selectors import (
+    covers_attach,
+    issue_current,
+    magazine_index,
+    product_index,
+    products_on_offer,
+)
 
 logger = logging.getLogger("kisha.magazine")
 
@@ -46,6 +52,7 @@ def magazine_block_context() -> dict:
     issue = issue_current()
     if issue is None:
         return {}
+    covers_attach([issue])
     index = magazine_index()
     lead = issue.feature_lead.replace("\n", "")
     return {

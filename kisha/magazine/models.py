@@ -422,6 +422,13 @@ class PrintProductPage(CachedRestrictionsMixin, BasePage):
         if errors:
             raise ValidationError(errors)
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import covers_attach
+
+        context = super().get_context(request, *args, **kwargs)
+        covers_attach([self], large=True)
+        return context
+
     def status_on(self, day: dt.date) -> str:
         if self.status_override:
             return self.status_override

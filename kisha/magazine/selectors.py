@@ -29,6 +29,35 @@ COVER_RENDITIONS = (COVER_LARGE, COVER_THUMB)
 _ARTICLE_FIELDS = ("article__title", "article__url_path", "article__live", "article__depth")
 
 
+@dataclass(frozen=True)
+class Cover:
+    url: str
+    width: int
+    height: int
+
+
+def _rendition(image: KishaImage, spec: str) -> Cover:
+    """The rendition `spec` of `image` from its prefetched renditions, without Wagtail's image
+    tag (which parses the filter and inspects signatures on every call: 1–2 ms a cover, most of
+    an archive page's time); built through Wagtail when it is missing."""
+    cached = getattr(image, "prefetched_renditions", None)  # prefetch_renditions()' to_attr
+    found = None
+    if cached is not None:
+        found = next((r for r in cached if r.filter_spec == spec), None)
+    if found is None:
+        found = image.get_rendition(spec)
+    return Cover(url=found.url, width=found.width, height=found.height)
+
+
+def covers_attach(items, *, large: bool = False) -> list:
+    """Give each issue or product `.cover` (the thumbnail, or the large cover) or None."""
+    spec = COVER_LARGE if large else COVER_THUMB
+    for item in items:
+        image = item.cover_image if item.cover_image_id else None
+        item.cover = _rendition(image, spec) if image is not None else None
+    return list(items)
+
+
 def _covers() -> Prefetch:
     return Prefetch(
         "cover_image", queryset=KishaImage.objects.prefetch_renditions(*COVER_RENDITIONS)
@@ -62,7 +91,7 @@ def issue_years(*, index: MagazineIndexPage) -> list[int]:
 
 
 def issues_of_year(*, index: MagazineIndexPage, year: int) -> list[IssuePage]:
-    return list(issues_live().child_of(index).filter(cover_date__year=year))
+    return covers_attach(issues_live().child_of(index).filter(cover_date__year=year))
 
 
 @dataclass
@@ -109,10 +138,12 @@ def issue_toc(*, issue: IssuePage, preview: bool = False) -> list[TocSection]:
 def issue_detail_context(*, issue: IssuePage, preview: bool = False) -> dict:
     """What the issue page shows: the issue with its cover, its TOC, and its neighbours."""
     if issue.pk is None:  # a preview of a new issue
+        covers_attach([issue], large=True)
         return {"issue": issue, "toc": issue_toc(issue=issue, preview=True)}
     siblings = IssuePage.objects.live().public().sibling_of(issue, inclusive=False)
     if issue.cover_image_id and not hasattr(issue, "_prefetched_objects_cache"):
         prefetch_related_objects([issue], _covers())
+    covers_attach([issue], large=True)
     return {
         "issue": issue,
         "toc": issue_toc(issue=issue, preview=preview),
@@ -169,7 +200,7 @@ def products_listing(*, index: ProductIndexPage | None = None) -> list[PrintProd
     products = products_live()
     if index is not None:
         products = products.child_of(index)
-    return list(products)
+    return covers_attach(products)
 
 
 def products_on_offer(*, limit: int = 3) -> list[PrintProductPage]:
@@ -177,7 +208,7 @@ def products_on_offer(*, limit: int = 3) -> list[PrintProductPage]:
     day = today_jst()
     ranked = [p for p in products_live()[:50] if p.status_on(day) != ProductStatus.ENDED]
     ranked.sort(key=lambda p: p.status_on(day) != ProductStatus.ON_SALE)
-    return ranked[:limit]
+    return covers_attach(ranked[:limit])
 
 
 def product_index() -> ProductIndexPage | None:
