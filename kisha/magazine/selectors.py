@@ -91,7 +91,13 @@ def issue_years(*, index: MagazineIndexPage) -> list[int]:
 
 
 def issues_of_year(*, index: MagazineIndexPage, year: int) -> list[IssuePage]:
-    return covers_attach(issues_live().child_of(index).filter(cover_date__year=year))
+    # Issues are the index's children: their URL is the index's and the slug, without
+    # Wagtail's per-page URL lookup in the template (a year is 52 covers).
+    base = index.url or ""
+    issues = covers_attach(issues_live().child_of(index).filter(cover_date__year=year))
+    for issue in issues:
+        issue.href = f"{base}{issue.slug}/"
+    return issues
 
 
 @dataclass
