@@ -38,6 +38,7 @@ def magazine_site(home, article, image):
     issue = IssuePageFactory(
         parent=magazine,
         title="AIと雇用の未来",
+        number=44,
         cover_date=dt.date(2025, 11, 4),
         cover_date_end=dt.date(2025, 11, 11),
         on_sale_date=dt.date(2025, 10, 28),

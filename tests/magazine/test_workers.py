@@ -17,7 +17,9 @@ def wagtail_initial_data(transactional_db):
 
 def test_a_new_issue_replaces_the_block_on_cached_pages(app_server, article, home):
     magazine = MagazineIndexPageFactory(parent=home)
-    IssuePageFactory(parent=magazine, title="中国経済の岐路", cover_date=dt.date(2025, 10, 28))
+    IssuePageFactory(
+        parent=magazine, title="中国経済の岐路", number=43, cover_date=dt.date(2025, 10, 28)
+    )
     server = app_server()
     for path in (article.url, "/"):
         server.get(path)
