@@ -30,7 +30,9 @@ logger = logging.getLogger(__name__)
 SIDEBAR_SLOTS = ("ticker", "recommend", "magazine", "newsletter", "rankings", "series", "products")
 # Full-width slots above the main column (a breaking-news banner).
 BANNER_SLOTS = ("banner",)
-REGIONS = {"sidebar": SIDEBAR_SLOTS, "banner": BANNER_SLOTS}
+# Blocks in the site footer, above the copyright line (the print products).
+FOOTER_SLOTS = ("footer",)
+REGIONS = {"sidebar": SIDEBAR_SLOTS, "banner": BANNER_SLOTS, "footer": FOOTER_SLOTS}
 
 Renderer = Callable[[HttpRequest, dict], str]
 
@@ -46,7 +48,7 @@ _registry: dict[str, Slot] = {}
 
 def register_slot(name: str, render: Renderer) -> None:
     """Fill the slot `name`. Registering twice replaces the renderer (apps reload in tests)."""
-    known = SIDEBAR_SLOTS + BANNER_SLOTS
+    known = SIDEBAR_SLOTS + BANNER_SLOTS + FOOTER_SLOTS
     if name not in known:
         raise ValueError(f"Unknown slot {name!r}; known slots: {', '.join(known)}")
     _registry[name] = Slot(name, render)

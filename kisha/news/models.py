@@ -68,6 +68,8 @@ class HomePage(CachedRestrictionsMixin, BasePage):
         "news.TopicIndexPage",
         "news.AuthorIndexPage",
         "series.SeriesIndexPage",
+        "magazine.MagazineIndexPage",
+        "magazine.ProductIndexPage",
     ]
     TOP_STORIES = 5
     LATEST = 20

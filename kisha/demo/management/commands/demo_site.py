@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from kisha.core.sites import site_url
 from kisha.demo.activity import demo_views, demo_wire
 from kisha.demo.services import DEFAULT_SEED, demo_build
+from kisha.magazine.demo import magazine_demo_build
 from kisha.series.demo import demo_series
 
 ADMIN_USERNAME = "admin"
@@ -99,6 +100,7 @@ class Command(BaseCommand):
                 fast=options["fast"],
                 stdout=self.stdout,
             )
+            magazine_demo_build(seed=options["seed"], fast=options["fast"])
             if not options["fast"]:
                 views = demo_views(seed=options["seed"])
                 wire = demo_wire(seed=options["seed"])
