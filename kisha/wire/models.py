@@ -29,6 +29,7 @@ FORMAT_CHOICES = [
     ("", "自動判別"),
     ("ninjs", "IPTC ninjs (JSON)"),
     ("newsml", "IPTC NewsML-G2 (XML)"),
+    ("newsml1", "IPTC NewsML 1.2 (XML)"),
     ("rss", "RSS / Atom"),
 ]
 PUBSTATUS_CHOICES = [("usable", "配信"), ("withheld", "保留"), ("canceled", "取消")]

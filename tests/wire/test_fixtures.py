@@ -14,6 +14,10 @@ from tests.wire.conftest import FIXTURE_DIR
 EXPECTED_INGESTED = [
     "newsml-g2/LISTING_1_A_NewsML-G2_News_Item.xml",
     "newsml-g2/LISTING_2_NewsML-G2_Text_Document.xml",
+    "newsml-1.2/ja_text_nitf.xml",
+    "newsml-1.2/ja_text_nitf_update.xml",
+    "newsml-1.2/ja_text_nitf_kill.xml",
+    "newsml-1.2/en_multipart_xhtml.xml",
     *(
         f"ninjs/{generation}/{name}.json"
         for generation in ("1.6", "2.2", "3.1")
@@ -27,6 +31,7 @@ EXPECTED_INGESTED = [
     ),
 ]
 EXPECTED_REJECTED = {
+    "newsml-1.2/ja_photo_only.xml": "pictures only",
     "newsml-g2/LISTING_24_News_Message_conveying_a_complete_News_Package.xml": "packageItem",
     "newsml-g2/LISTING_25_An_NITF_marked-up_article_conveyed_in_inlineXML.xml": "contentSet",
     "newsml-g2/LISTING_3_Photo_in_NewsML-G2.xml": "'picture' is not a text item",
@@ -79,9 +84,10 @@ def test_fixture_set_is_the_one_we_know() -> None:
         if p.suffix in (".json", ".xml")
     )
     assert on_disk == FIXTURES
-    assert len(FIXTURES) == 30
+    assert len(FIXTURES) == 35
     assert "MIT License" in (FIXTURE_DIR / "ninjs" / "LICENSE").read_text()
     assert "CC BY 4.0" in (FIXTURE_DIR / "newsml-g2" / "LICENSE").read_text()
+    assert "written for Kisha" in (FIXTURE_DIR / "newsml-1.2" / "LICENSE").read_text()
     assert "IPTC" in (FIXTURE_DIR / "README.md").read_text()
 
 

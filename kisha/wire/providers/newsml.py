@@ -118,7 +118,7 @@ def entry_from_item(item: etree._Element) -> WireEntry:
         )
     content_meta = _child(item, "contentMeta")
     language = _language(item, content_meta)
-    nitf = _Body.from_content_set(_child(item, "contentSet"))
+    nitf = InlineBody.from_content_set(_child(item, "contentSet"))
     pub_status = _child(item_meta, "pubStatus")
     version = parse_version(item.get("version"))
     headline = _pick_text(_children(content_meta, "headline"), language) or nitf.headline
@@ -143,7 +143,7 @@ def entry_from_item(item: etree._Element) -> WireEntry:
     )
 
 
-class _Body:
+class InlineBody:
     """What a contentSet yields: sanitised HTML plus NITF head fields used as fallbacks."""
 
     def __init__(self) -> None:
@@ -154,7 +154,7 @@ class _Body:
         self.images: list[WireImage] = []
 
     @classmethod
-    def from_content_set(cls, content_set: etree._Element | None) -> _Body:
+    def from_content_set(cls, content_set: etree._Element | None) -> InlineBody:
         body = cls()
         if content_set is None:
             return body
@@ -164,14 +164,20 @@ class _Body:
                 body.html = text_to_html(content.text or "")
             elif name == "inlineXML":
                 for child in _elements(content):
-                    if local_name(child) == "nitf":
-                        body._read_nitf(child)
-                    elif local_name(child) in ("html", "body", "div"):
-                        html_body = _descendant(child, "body")
-                        body.html = _to_html(child if html_body is None else html_body)
+                    body.read_markup(child)
             if body.html:
                 break
         return body
+
+    def read_markup(self, element: etree._Element) -> None:
+        """An inline NITF document or XHTML fragment (``<html>``, ``<body>``, ``<div>``); other
+        elements are ignored. Shared with NewsML 1.2, whose DataContent carries the same."""
+        name = local_name(element)
+        if name == "nitf":
+            self._read_nitf(element)
+        elif name in ("html", "body", "div"):
+            html_body = _descendant(element, "body")
+            self.html = _to_html(element if html_body is None else html_body)
 
     def _read_nitf(self, nitf: etree._Element) -> None:
         head = _descendant(nitf, "body.head")
