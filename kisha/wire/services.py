@@ -26,6 +26,8 @@ from kisha.wire.ingest import (
     CHUNK_SIZE,
     IngestSummary,
     apply_chunk,
+    apply_packages,
+    apply_pictures,
     latest_per_guid,
     section_resolver,
 )
@@ -138,12 +140,24 @@ def wire_ingest_bytes(
         )
     entries = latest_per_guid(result.entries)
     resolve = section_resolver(source)
+    pictures = latest_per_guid(result.pictures)
+    packages = latest_per_guid(result.packages)
     try:
         for start in range(0, len(entries), CHUNK_SIZE):
             outcome = apply_chunk(
                 source=source, entries=entries[start : start + CHUNK_SIZE], resolve=resolve
             )
             summary.add(outcome.summary)
+        # Pictures and packages after the text: a package is joined to its members when read,
+        # so the order only matters for what a reader sees mid-run, and text comes first.
+        for start in range(0, len(pictures), CHUNK_SIZE):
+            summary.add(
+                apply_pictures(source=source, pictures=pictures[start : start + CHUNK_SIZE])
+            )
+        for start in range(0, len(packages), CHUNK_SIZE):
+            summary.add(
+                apply_packages(source=source, packages=packages[start : start + CHUNK_SIZE])
+            )
     except Exception as exc:
         _finish_run(run, summary, WireIngestRun.Status.FAILED, f"interrupted: {exc!r}")
         raise

@@ -16,11 +16,14 @@ from collections.abc import Mapping
 
 from kisha.wire.providers.base import (
     EntryError,
+    PackageMember,
     ParseResult,
     Subject,
     WireEntry,
     WireFormatError,
     WireImage,
+    WirePackageEntry,
+    WirePictureEntry,
     WireProvider,
 )
 
@@ -28,11 +31,14 @@ __all__ = [
     "DEFAULT_PROVIDER_PATHS",
     "PROVIDERS",
     "EntryError",
+    "PackageMember",
     "ParseResult",
     "Subject",
     "WireEntry",
     "WireFormatError",
     "WireImage",
+    "WirePackageEntry",
+    "WirePictureEntry",
     "WireProvider",
     "get_provider",
     "guess_provider_name",
@@ -109,7 +115,12 @@ def guess_provider_name(data: bytes, content_type: str | None = None) -> str | N
     # NewsML 1.x: its root and item elements are capitalised, unlike NewsML-G2's.
     if b"<NewsML" in head or b"<NewsItem" in head:
         return "newsml1"
-    if b"<newsItem" in head or b"<newsMessage" in head or b"iptc.org/std/nar" in head:
+    if (
+        b"<newsItem" in head
+        or b"<newsMessage" in head
+        or b"<packageItem" in head
+        or b"iptc.org/std/nar" in head
+    ):
         return "newsml"
     if any(marker in head for marker in (b"<rss", b"<feed", b"<rdf:RDF", b"<RDF")):
         return "rss"
