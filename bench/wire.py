@@ -97,11 +97,51 @@ def newsml1_document(count: int, revision: int) -> bytes:
     ).encode()
 
 
+def g2_package_document(count: int, version: int) -> bytes:
+    """A NewsML-G2 newsMessage of ``count`` items: per story a text item, two picture items and
+    the packageItem that joins them (a quarter of the items are packages)."""
+    nar = "http://iptc.org/std/nar/2006-10-01/"
+    body = "<p>" + "東京株式市場で日経平均株価は続伸した。" * 12 + "</p>"
+    parts = []
+    for n in range(count // 4):
+        meta = (
+            f"<pubStatus qcode='stat:usable'/><versionCreated>2026-11-26T{n % 24:02d}:{version:02d}"
+            ":00+09:00</versionCreated></itemMeta>"
+        )
+        parts.append(
+            f"<newsItem guid='urn:bench:g2:{n}' version='{version}'><itemMeta>"
+            f"<itemClass qcode='ninat:text'/>{meta}<contentMeta><headline>日経平均が続伸　その{n}"
+            f"（第{version}版）</headline></contentMeta><contentSet><inlineXML><nitf><body>"
+            f"<body.content>{body}</body.content></body></nitf></inlineXML></contentSet></newsItem>"
+        )
+        for p in (1, 2):
+            parts.append(
+                f"<newsItem guid='urn:bench:g2:{n}:p{p}' version='{version}'><itemMeta>"
+                f"<itemClass qcode='ninat:picture'/>{meta}<contentMeta><headline>写真{p}</headline>"
+                f"<creditline>共同通信</creditline></contentMeta><contentSet>"
+                f"<remoteContent rendition='rnd:highRes' href='https://img.example/{n}-{p}.jpg'/>"
+                "</contentSet></newsItem>"
+            )
+        first, second = (1, 2) if version % 2 else (2, 1)  # a new version reorders the pictures
+        parts.append(
+            f"<packageItem guid='urn:bench:g2:{n}:pkg' version='{version}'><itemMeta>"
+            f"<itemClass qcode='ninat:composite'/>{meta}<groupSet root='G1'><group id='G1'>"
+            f"<itemRef residref='urn:bench:g2:{n}'><itemClass qcode='ninat:text'/></itemRef>"
+            f"<groupRef idref='G2'/></group><group id='G2'>"
+            f"<itemRef residref='urn:bench:g2:{n}:p{first}'/>"
+            f"<itemRef residref='urn:bench:g2:{n}:p{second}'/></group></groupSet></packageItem>"
+        )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><newsMessage xmlns="{nar}"><itemSet>'
+        f"{''.join(parts)}</itemSet></newsMessage>"
+    ).encode()
+
+
 CHILD = r"""
 import json, sys, time, django
 django.setup()
 sys.path.insert(0, {bench!r})
-from wire import newsml1_document, ninjs_document, rss_document
+from wire import g2_package_document, newsml1_document, ninjs_document, rss_document
 from django.db import connection
 from kisha.news.services import site_ensure_home
 from kisha.news.factories import SectionPageFactory
@@ -114,14 +154,22 @@ home = site_ensure_home(title="bench")
 world = SectionPageFactory(parent=home, title="ワールド", slug="world")
 business = SectionPageFactory(parent=home, title="ビジネス", slug="business")
 results = []
-for fmt, make in (("ninjs", ninjs_document), ("rss", rss_document), ("newsml1", newsml1_document)):
-    source = WireSource.objects.create(name=fmt, format=fmt, default_section=world)
+documents = (
+    ("ninjs", "ninjs", ninjs_document),
+    ("rss", "rss", rss_document),
+    ("newsml1", "newsml1", newsml1_document),
+    ("g2-packages", "newsml", g2_package_document),
+)
+for label_fmt, fmt, make in documents:
+    source = WireSource.objects.create(name=label_fmt, format=fmt, default_section=world)
     WireSubjectMapping.objects.create(source=source, code="subj:04000000", section=business)
     WireSubjectMapping.objects.create(source=source, code="Business", section=business)
     first, newer = make(count, 1), make(count, 2)
     started = time.perf_counter()
-    parsed = len(get_provider(fmt).parse(first).entries)
-    results.append((fmt, "parse only", parsed, time.perf_counter() - started, len(first)))
+    parsed = get_provider(fmt).parse(first)
+    parsed = len(parsed.entries) + len(parsed.pictures) + len(parsed.packages)
+    assert parsed == count, (label_fmt, parsed)
+    results.append((label_fmt, "parse only", parsed, time.perf_counter() - started, len(first)))
     for label, document, field in (
         ("new items", first, "ingested"),
         ("same again (unchanged)", first, "unchanged"),
@@ -130,9 +178,8 @@ for fmt, make in (("ninjs", ninjs_document), ("rss", rss_document), ("newsml1", 
         started = time.perf_counter()
         summary = wire_ingest_bytes(source=source, data=document)
         seconds = time.perf_counter() - started
-        assert getattr(summary, field) == count, (label, str(summary))
-        results.append((fmt, label, count, seconds, len(document)))
-    assert WireItem.objects.filter(source=source).count() == count
+        assert getattr(summary, field) == count, (label_fmt, label, str(summary))
+        results.append((label_fmt, label, count, seconds, len(document)))
 print("RESULTS " + json.dumps({{"vendor": connection.vendor, "results": results}}))
 """
 

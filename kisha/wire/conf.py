@@ -24,6 +24,13 @@ DEFAULTS: dict[str, Any] = {
     "KISHA_WIRE_BANNER_HOURS": 3.0,
     # Life of the cached ticker/banner fragment and the ticker script's refresh interval.
     "KISHA_WIRE_TICKER_SECONDS": 30,
+    # Download pictures that travel with items (a task after each ingest); off in tests that do
+    # not serve the pictures.
+    "KISHA_WIRE_DOWNLOAD_PICTURES": True,
+    # Largest picture downloaded, in bytes; a bigger one is refused, not truncated.
+    "KISHA_WIRE_PICTURE_MAX_BYTES": 20_000_000,
+    # Pictures one download task fetches before it enqueues the next (a poll can bring hundreds).
+    "KISHA_WIRE_PICTURE_BATCH": 50,
     # Extra providers by format name: {"name": "dotted.path.Provider"}.
     "KISHA_WIRE_PROVIDERS": {},
 }

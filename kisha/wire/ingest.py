@@ -253,6 +253,8 @@ def _apply_chunk_once(
 
 
 PICTURE_FIELDS = ["guid", "version", "content_hash", "url", "caption", "credit", "pubstatus"]
+# A picture whose URL changed is fetched again.
+PICTURE_UPDATE_FIELDS = [*PICTURE_FIELDS, "download", "download_error"]
 PACKAGE_FIELDS = ["guid", "version", "content_hash", "format", "headline", "pubstatus"]
 
 
@@ -268,7 +270,7 @@ def _upsert(model, *, source: WireSource, values: list, fields: list[str]):
     created, changed = [], []
     for digest, value in by_hash.items():
         content_hash = entry_hash(value)
-        attrs = {name: getattr(value, name) for name in fields if name != "content_hash"}
+        attrs = {name: getattr(value, name) for name in fields if hasattr(value, name)}
         attrs["content_hash"] = content_hash
         row = existing.get(digest)
         if row is None:
@@ -281,6 +283,8 @@ def _upsert(model, *, source: WireSource, values: list, fields: list[str]):
         elif value.version == row.version and content_hash == row.content_hash:
             summary.unchanged += 1
         else:
+            if model is WirePicture and row.url != value.url:
+                row.download, row.download_error = "pending", ""  # another file: fetch again
             for name, attr in attrs.items():
                 setattr(row, name, attr)
             row.updated_at = now
@@ -296,9 +300,29 @@ def apply_pictures(*, source: WireSource, pictures: list[WirePictureEntry]) -> I
     """Pictures sent as items of their own: one transaction per chunk, like text entries."""
     with transaction.atomic():
         summary, _created, _changed = _upsert(
-            WirePicture, source=source, values=pictures, fields=PICTURE_FIELDS
+            WirePicture, source=source, values=pictures, fields=PICTURE_UPDATE_FIELDS
         )
     return summary
+
+
+def embedded_pictures(entries: Iterable[WireEntry]) -> list[WirePictureEntry]:
+    """Pictures carried inside text entries, as picture rows keyed by URL (their only id)."""
+    pictures = []
+    for entry in entries:
+        for image in entry.images:
+            try:
+                pictures.append(
+                    WirePictureEntry(
+                        guid=image.url,
+                        version=1,
+                        url=image.url,
+                        caption=image.caption[:20_000],
+                        credit=image.credit[:300],
+                    )
+                )
+            except ValueError:  # a URL longer than a guid may be: left as a reference only
+                continue
+    return pictures
 
 
 def _story_member(package: WirePackageEntry) -> str:

@@ -34,6 +34,7 @@ FORMAT_CHOICES = [
 ]
 PUBSTATUS_CHOICES = [("usable", "配信"), ("withheld", "保留"), ("canceled", "取消")]
 MIN_POLL_SECONDS = 30
+DOWNLOAD_CHOICES = [("pending", "未取得"), ("ok", "取得済み"), ("failed", "取得失敗")]
 
 
 def guid_digest(guid: str) -> str:
@@ -366,6 +367,20 @@ class WirePicture(models.Model):
     )
     received_at = models.DateTimeField("受信", default=timezone.now)
     updated_at = models.DateTimeField("更新", default=timezone.now)
+    # The downloaded file, as a Wagtail image with the agency's credit (services.py,
+    # wire_picture_download, run by a task after the ingest so text never waits for pictures).
+    download = models.CharField(
+        "取得状態", max_length=10, choices=DOWNLOAD_CHOICES, default="pending", db_index=True
+    )
+    download_error = models.TextField("取得エラー", blank=True)
+    image = models.ForeignKey(
+        "core.KishaImage",
+        verbose_name="画像",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "配信写真"

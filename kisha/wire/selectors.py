@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from kisha.core.models import KishaImage
 from kisha.core.text import jst_iso, jst_time, truncate_width
 from kisha.news.selectors import SectionInfo, sections
 from kisha.wire.conf import conf
@@ -25,6 +26,7 @@ from kisha.wire.models import (
     WirePackage,
     WirePicture,
     WireSource,
+    guid_digest,
 )
 
 TICKER_LIMIT = 8
@@ -173,6 +175,11 @@ class StoryPicture:
     caption: str
     credit: str
     received: bool
+    # The downloaded Wagtail image (None until the download task has stored it) and, when the
+    # download was refused, why.
+    image: KishaImage | None = None
+    download: str = ""
+    download_error: str = ""
 
 
 @dataclass(frozen=True)
@@ -210,12 +217,21 @@ def wire_item_pictures(*, item: WireItem) -> StoryPictures:
     members that turned out to be text items are left out. Three queries at most."""
     package = wire_item_package(item=item)
     if package is None:
-        own = [
-            StoryPicture(
-                "", image.get("url", ""), image.get("caption", ""), image.get("credit", ""), True
-            )
+        urls = [
+            image["url"]
             for image in item.images
-            if isinstance(image, dict) and image.get("url")
+            if isinstance(image, dict) and isinstance(image.get("url"), str) and image["url"]
+        ]
+        rows = {
+            picture.guid_hash: picture
+            for picture in WirePicture.objects.filter(
+                source_id=item.source_id, guid_hash__in=[guid_digest(url) for url in urls]
+            ).select_related("image")
+        }
+        own = [
+            _story_picture(rows[guid_digest(url)])
+            for url in urls
+            if guid_digest(url) in rows and rows[guid_digest(url)].pubstatus == "usable"
         ]
         return StoryPictures(None, own)
     members = [
@@ -226,7 +242,9 @@ def wire_item_pictures(*, item: WireItem) -> StoryPictures:
     hashes = [member.guid_hash for member in members]
     pictures = {
         picture.guid_hash: picture
-        for picture in WirePicture.objects.filter(source_id=item.source_id, guid_hash__in=hashes)
+        for picture in WirePicture.objects.filter(
+            source_id=item.source_id, guid_hash__in=hashes
+        ).select_related("image")
     }
     unknown = [m.guid_hash for m in members if m.kind == "" and m.guid_hash not in pictures]
     texts = set(
@@ -243,10 +261,21 @@ def wire_item_pictures(*, item: WireItem) -> StoryPictures:
             if member.guid_hash not in texts:
                 result.append(StoryPicture(member.guid, "", "", "", False))
         elif picture.pubstatus == "usable":
-            result.append(
-                StoryPicture(member.guid, picture.url, picture.caption, picture.credit, True)
-            )
+            result.append(_story_picture(picture))
     return StoryPictures(package, result)
+
+
+def _story_picture(picture: WirePicture) -> StoryPicture:
+    return StoryPicture(
+        guid=picture.guid,
+        url=picture.url,
+        caption=picture.caption,
+        credit=picture.credit,
+        received=True,
+        image=picture.image,
+        download=picture.download,
+        download_error=picture.download_error,
+    )
 
 
 # Ingest metrics cover a window rather than all time: runs are pruned after KISHA_WIRE_LOG_DAYS,

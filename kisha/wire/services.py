@@ -28,6 +28,7 @@ from kisha.wire.ingest import (
     apply_chunk,
     apply_packages,
     apply_pictures,
+    embedded_pictures,
     latest_per_guid,
     section_resolver,
 )
@@ -42,6 +43,7 @@ from kisha.wire.models import (
     drop_folder_resolved,
 )
 from kisha.wire.providers import WireFormatError, get_provider, guess_provider_name
+from kisha.wire.selectors import wire_item_pictures
 
 if TYPE_CHECKING:
     from kisha.news.models import ArticlePage
@@ -142,6 +144,7 @@ def wire_ingest_bytes(
     resolve = section_resolver(source)
     pictures = latest_per_guid(result.pictures)
     packages = latest_per_guid(result.packages)
+    pictures_changed = 0
     try:
         for start in range(0, len(entries), CHUNK_SIZE):
             outcome = apply_chunk(
@@ -151,13 +154,20 @@ def wire_ingest_bytes(
         # Pictures and packages after the text: a package is joined to its members when read,
         # so the order only matters for what a reader sees mid-run, and text comes first.
         for start in range(0, len(pictures), CHUNK_SIZE):
-            summary.add(
-                apply_pictures(source=source, pictures=pictures[start : start + CHUNK_SIZE])
-            )
+            counts = apply_pictures(source=source, pictures=pictures[start : start + CHUNK_SIZE])
+            pictures_changed += counts.changed
+            summary.add(counts)
         for start in range(0, len(packages), CHUNK_SIZE):
             summary.add(
                 apply_packages(source=source, packages=packages[start : start + CHUNK_SIZE])
             )
+        # Pictures inside text items (NITF media, ninjs renditions) are downloaded like picture
+        # items, keyed by their URL; they are not counted as items of the document.
+        embedded = latest_per_guid(embedded_pictures(entries))
+        for start in range(0, len(embedded), CHUNK_SIZE):
+            pictures_changed += apply_pictures(
+                source=source, pictures=embedded[start : start + CHUNK_SIZE]
+            ).changed
     except Exception as exc:
         _finish_run(run, summary, WireIngestRun.Status.FAILED, f"interrupted: {exc!r}")
         raise
@@ -166,7 +176,20 @@ def wire_ingest_bytes(
             wire_clear_cache()
     status = WireIngestRun.Status.PARTIAL if summary.errors else WireIngestRun.Status.OK
     _finish_run(run, summary, status)
+    if pictures_changed:
+        _queue_picture_downloads(source)
     return summary
+
+
+def _queue_picture_downloads(source: WireSource) -> None:
+    """Download the new pictures in a task of their own, once the text is committed: a slow
+    picture server must never hold up the text of the same poll."""
+    if not conf("KISHA_WIRE_DOWNLOAD_PICTURES"):
+        return
+    from kisha.wire.tasks import wire_download_pictures
+
+    source_id = source.pk
+    transaction.on_commit(lambda: wire_download_pictures.enqueue(source_id))
 
 
 def _allow_private() -> bool:
@@ -329,11 +352,22 @@ def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
             raise WirePromoteError(
                 "セクションが決まっていません。配信元の分類対応か既定のセクションを設定してください。"
             )
+        # Downloaded pictures in the package's (or the item's) order: the first is the hero, the
+        # rest follow the text as image blocks; each image carries the agency credit, which the
+        # templates print in the reference format, (2026年 共同通信/撮影者).
+        pictures = [p for p in wire_item_pictures(item=item).received if p.image is not None]
+        hero = pictures[0] if pictures else None
+        figures = [
+            {"type": "image", "value": {"image": p.image.pk, "caption": p.caption[:300], "alt": ""}}
+            for p in pictures[1:]
+        ]
         page = ArticlePage(
             title=item.headline[:255],
             slug=_unique_slug(section, slugify(f"wire-{item.pk}")),
             lead=(item.summary or first_paragraph_text(item.body_html, 1000))[:1000],
-            body=html_to_blocks(item.body_html),
+            body=[*html_to_blocks(item.body_html), *figures],
+            hero_image=hero.image if hero else None,
+            hero_caption=hero.caption[:300] if hero else "",
             wire_credit=item.source.credit_text[:100],
             original_headline=item.headline[:300],
             original_author=item.byline[:200],

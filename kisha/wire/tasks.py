@@ -28,6 +28,18 @@ def wire_poll_due_sources() -> int:
 
 
 @task()
+def wire_download_pictures(source_id: int) -> str:
+    """Download a batch of a source's pending pictures; enqueue the next batch if any remain,
+    so one poll with hundreds of pictures never holds a worker for long."""
+    from kisha.wire.pictures import download_pending
+
+    stored, refused, more = download_pending(source_id=source_id)
+    if more:
+        wire_download_pictures.enqueue(source_id)
+    return f"stored {stored} / refused {refused}" + (" / more queued" if more else "")
+
+
+@task()
 def wire_prune_old_runs() -> int:
     """Keep the ingest log to KISHA_WIRE_LOG_DAYS days."""
     return wire_prune_log()
