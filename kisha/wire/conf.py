@@ -18,6 +18,9 @@ DEFAULTS: dict[str, Any] = {
     # Fetch from private and loopback addresses (a test feed on 127.0.0.1); off in production so
     # an editor's feed URL cannot reach the machine's own services.
     "KISHA_WIRE_ALLOW_PRIVATE_FETCH": False,
+    # Items (with their versions), pictures and packages older than this many days are deleted
+    # by a daily task; 0 keeps them for ever. Items promoted to an article are always kept.
+    "KISHA_WIRE_ITEM_DAYS": 0,
     # Ingest log rows older than this many days are pruned.
     "KISHA_WIRE_LOG_DAYS": 30,
     # A 速報 item stays in the banner this many hours.

@@ -37,6 +37,8 @@ from kisha.wire.models import (
     WireIngestError,
     WireIngestRun,
     WireItem,
+    WirePackage,
+    WirePicture,
     WireSource,
     allow_private_fetch,
     drop_folder_problem,
@@ -315,6 +317,41 @@ def wire_prune_log(*, days: int | None = None) -> int:
     cutoff = timezone.now() - dt.timedelta(days=days)
     deleted, _by_model = WireIngestRun.objects.filter(started_at__lt=cutoff).delete()
     return deleted
+
+
+PRUNE_BATCH = 5_000
+
+
+def _delete_in_batches(queryset) -> int:
+    """Delete by primary key a batch at a time: a desk with a million items must not hold one
+    long transaction (and its locks) over the whole table."""
+    deleted = 0
+    while True:
+        ids = list(queryset.values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            queryset.model.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+
+
+def wire_prune_items(*, days: int | None = None) -> int:
+    """Delete wire items (and their versions) older than ``days`` (KISHA_WIRE_ITEM_DAYS; 0 keeps
+    everything), and pictures and packages not updated since. Items promoted to an article stay,
+    so a story's link back to its agency copy never breaks. Returns the items deleted."""
+    days = days if days is not None else int(conf("KISHA_WIRE_ITEM_DAYS"))
+    if days <= 0:
+        return 0
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    items = _delete_in_batches(
+        WireItem.objects.filter(item_time__lt=cutoff, article__isnull=True).order_by("pk")
+    )
+    _delete_in_batches(WirePackage.objects.filter(updated_at__lt=cutoff).order_by("pk"))
+    # The downloaded images stay in the image library (an article may use them).
+    _delete_in_batches(WirePicture.objects.filter(updated_at__lt=cutoff).order_by("pk"))
+    if items:
+        wire_clear_cache()
+    return items
 
 
 def wire_source_for_name(*, name: str, format: str = "") -> WireSource:  # noqa: A002

@@ -6,7 +6,7 @@ from django_tasks import task
 
 from kisha.wire.models import WireSource
 from kisha.wire.selectors import wire_sources_due
-from kisha.wire.services import wire_prune_log, wire_source_poll
+from kisha.wire.services import wire_prune_items, wire_prune_log, wire_source_poll
 
 
 @task()
@@ -37,6 +37,12 @@ def wire_download_pictures(source_id: int) -> str:
     if more:
         wire_download_pictures.enqueue(source_id)
     return f"stored {stored} / refused {refused}" + (" / more queued" if more else "")
+
+
+@task()
+def wire_prune_old_items() -> int:
+    """Delete items older than KISHA_WIRE_ITEM_DAYS (0, the default, keeps them for ever)."""
+    return wire_prune_items()
 
 
 @task()
