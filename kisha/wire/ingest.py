@@ -296,8 +296,21 @@ def _upsert(model, *, source: WireSource, values: list, fields: list[str]):
     return summary, created, changed
 
 
+def _retried(write: Callable[[], IngestSummary]) -> IngestSummary:
+    """Run a chunk write; once more if a concurrent ingest inserted some of the same guids
+    first (the second pass finds them and compares versions), as apply_chunk does."""
+    try:
+        return write()
+    except IntegrityError:
+        return write()
+
+
 def apply_pictures(*, source: WireSource, pictures: list[WirePictureEntry]) -> IngestSummary:
     """Pictures sent as items of their own: one transaction per chunk, like text entries."""
+    return _retried(lambda: _apply_pictures_once(source=source, pictures=pictures))
+
+
+def _apply_pictures_once(*, source: WireSource, pictures: list[WirePictureEntry]) -> IngestSummary:
     with transaction.atomic():
         summary, _created, _changed = _upsert(
             WirePicture, source=source, values=pictures, fields=PICTURE_UPDATE_FIELDS
@@ -336,6 +349,10 @@ def _story_member(package: WirePackageEntry) -> str:
 
 def apply_packages(*, source: WireSource, packages: list[WirePackageEntry]) -> IngestSummary:
     """Packages and their members; a new version replaces the member list (order included)."""
+    return _retried(lambda: _apply_packages_once(source=source, packages=packages))
+
+
+def _apply_packages_once(*, source: WireSource, packages: list[WirePackageEntry]) -> IngestSummary:
     by_guid = {package.guid: package for package in packages}
     with transaction.atomic():
         summary, created, changed = _upsert(
