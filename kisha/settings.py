@@ -460,8 +460,12 @@ KISHA_WIRE_MAX_BYTES = config_int("KISHA_WIRE_MAX_BYTES", 10_000_000, minimum=1)
 KISHA_WIRE_FETCH_TIMEOUT = config_float("KISHA_WIRE_FETCH_TIMEOUT", 15.0)
 KISHA_WIRE_ALLOW_PRIVATE_FETCH = config_bool("KISHA_WIRE_ALLOW_PRIVATE_FETCH", False)
 KISHA_WIRE_LOG_DAYS = config_int("KISHA_WIRE_LOG_DAYS", 30, minimum=1)
+KISHA_WIRE_ITEM_DAYS = config_int("KISHA_WIRE_ITEM_DAYS", 0, minimum=0)
 KISHA_WIRE_BANNER_HOURS = config_float("KISHA_WIRE_BANNER_HOURS", 3.0, unit="hours")
 KISHA_WIRE_TICKER_SECONDS = config_int("KISHA_WIRE_TICKER_SECONDS", 30, minimum=1)
+KISHA_WIRE_DOWNLOAD_PICTURES = config_bool("KISHA_WIRE_DOWNLOAD_PICTURES", True)
+KISHA_WIRE_PICTURE_MAX_BYTES = config_int("KISHA_WIRE_PICTURE_MAX_BYTES", 20_000_000, minimum=1)
+KISHA_WIRE_PICTURE_BATCH = config_int("KISHA_WIRE_PICTURE_BATCH", 50, minimum=1)
 
 # --- Health and metrics -----------------------------------------------------------------------
 # /-/health/ and /-/metrics answer only these peer addresses (REMOTE_ADDR, never

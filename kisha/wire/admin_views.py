@@ -24,7 +24,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from kisha.core.text import jst_datetime
 from kisha.wire.models import BannerState, WireItem, WireSource
 from kisha.wire.providers.common import sanitize_html
-from kisha.wire.selectors import wire_item_versions
+from kisha.wire.selectors import wire_item_pictures, wire_item_versions
 from kisha.wire.services import (
     WirePromoteError,
     wire_clear_cache,
@@ -99,6 +99,7 @@ class WireItemInspectView(JSTInspectView):
         context = super().get_context_data(**kwargs)
         item = self.object
         context["versions"] = wire_item_versions(item=item)
+        context["story_pictures"] = wire_item_pictures(item=item)
         context["can_act"] = _can_change_items(self.request.user)
         context["promote_url"] = reverse("wire_items:promote", args=(item.pk,))
         context["banner_actions"] = [

@@ -9,6 +9,7 @@ class WireConfig(AppConfig):
     periodic_tasks = {
         "kisha.wire.tasks.wire_poll_due_sources": 30,
         "kisha.wire.tasks.wire_prune_old_runs": 86_400,
+        "kisha.wire.tasks.wire_prune_old_items": 86_400,
     }
 
     def ready(self) -> None:

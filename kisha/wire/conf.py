@@ -18,12 +18,22 @@ DEFAULTS: dict[str, Any] = {
     # Fetch from private and loopback addresses (a test feed on 127.0.0.1); off in production so
     # an editor's feed URL cannot reach the machine's own services.
     "KISHA_WIRE_ALLOW_PRIVATE_FETCH": False,
+    # Items (with their versions), pictures and packages older than this many days are deleted
+    # by a daily task; 0 keeps them for ever. Items promoted to an article are always kept.
+    "KISHA_WIRE_ITEM_DAYS": 0,
     # Ingest log rows older than this many days are pruned.
     "KISHA_WIRE_LOG_DAYS": 30,
     # A 速報 item stays in the banner this many hours.
     "KISHA_WIRE_BANNER_HOURS": 3.0,
     # Life of the cached ticker/banner fragment and the ticker script's refresh interval.
     "KISHA_WIRE_TICKER_SECONDS": 30,
+    # Download pictures that travel with items (a task after each ingest); off in tests that do
+    # not serve the pictures.
+    "KISHA_WIRE_DOWNLOAD_PICTURES": True,
+    # Largest picture downloaded, in bytes; a bigger one is refused, not truncated.
+    "KISHA_WIRE_PICTURE_MAX_BYTES": 20_000_000,
+    # Pictures one download task fetches before it enqueues the next (a poll can bring hundreds).
+    "KISHA_WIRE_PICTURE_BATCH": 50,
     # Extra providers by format name: {"name": "dotted.path.Provider"}.
     "KISHA_WIRE_PROVIDERS": {},
 }

@@ -29,10 +29,12 @@ FORMAT_CHOICES = [
     ("", "自動判別"),
     ("ninjs", "IPTC ninjs (JSON)"),
     ("newsml", "IPTC NewsML-G2 (XML)"),
+    ("newsml1", "IPTC NewsML 1.2 (XML)"),
     ("rss", "RSS / Atom"),
 ]
 PUBSTATUS_CHOICES = [("usable", "配信"), ("withheld", "保留"), ("canceled", "取消")]
 MIN_POLL_SECONDS = 30
+DOWNLOAD_CHOICES = [("pending", "未取得"), ("ok", "取得済み"), ("failed", "取得失敗")]
 
 
 def guid_digest(guid: str) -> str:
@@ -341,3 +343,111 @@ class WireIngestError(models.Model):
     def __str__(self) -> str:
         where = "文書全体" if self.position is None else f"{self.position}件目"
         return f"{self.source} {where}: {self.message[:80]}"
+
+
+class WirePicture(models.Model):
+    """A picture item an agency sent on its own, for the packages that show it with a story.
+
+    Only the current version is kept (a picture's history is not news); the file itself is not
+    downloaded here, only the URL of its best rendition.
+    """
+
+    source = models.ForeignKey(
+        WireSource, verbose_name="配信元", on_delete=models.CASCADE, related_name="pictures"
+    )
+    guid = models.TextField("GUID")
+    guid_hash = models.CharField(max_length=64, editable=False)
+    version = models.BigIntegerField("版")
+    content_hash = models.CharField(max_length=64, editable=False)
+    url = models.URLField("画像URL", max_length=4000)
+    caption = models.TextField("キャプション", blank=True)
+    credit = models.CharField("クレジット", max_length=300, blank=True)
+    pubstatus = models.CharField(
+        "配信状態", max_length=10, choices=PUBSTATUS_CHOICES, default="usable"
+    )
+    received_at = models.DateTimeField("受信", default=timezone.now)
+    updated_at = models.DateTimeField("更新", default=timezone.now)
+    # The downloaded file, as a Wagtail image with the agency's credit (services.py,
+    # wire_picture_download, run by a task after the ingest so text never waits for pictures).
+    download = models.CharField(
+        "取得状態", max_length=10, choices=DOWNLOAD_CHOICES, default="pending", db_index=True
+    )
+    download_error = models.TextField("取得エラー", blank=True)
+    image = models.ForeignKey(
+        "core.KishaImage",
+        verbose_name="画像",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "配信写真"
+        verbose_name_plural = "配信写真"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid_hash"], name="wire_picture_source_guid")
+        ]
+
+    def __str__(self) -> str:
+        return self.caption[:80] or self.guid[:80]
+
+
+class WirePackage(models.Model):
+    """A package: one story (its first text member) with its pictures, in the agency's order.
+
+    Members are looked up by guid when the package is read, so members that arrive after the
+    package are picked up without rewriting anything, and a new version of the package (new
+    members, new order) changes the story's pictures at once.
+    """
+
+    source = models.ForeignKey(
+        WireSource, verbose_name="配信元", on_delete=models.CASCADE, related_name="packages"
+    )
+    guid = models.TextField("GUID")
+    guid_hash = models.CharField(max_length=64, editable=False)
+    version = models.BigIntegerField("版")
+    content_hash = models.CharField(max_length=64, editable=False)
+    format = models.CharField("形式", max_length=40, blank=True)
+    headline = models.TextField("見出し", blank=True)
+    pubstatus = models.CharField(
+        "配信状態", max_length=10, choices=PUBSTATUS_CHOICES, default="usable"
+    )
+    # The story member's guid hash, so an item finds its package with one indexed lookup.
+    story_guid_hash = models.CharField(max_length=64, blank=True, editable=False)
+    received_at = models.DateTimeField("受信", default=timezone.now)
+    updated_at = models.DateTimeField("更新", default=timezone.now)
+
+    class Meta:
+        verbose_name = "配信パッケージ"
+        verbose_name_plural = "配信パッケージ"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid_hash"], name="wire_package_source_guid")
+        ]
+        indexes = [
+            models.Index(fields=["source", "story_guid_hash"], name="wire_package_story"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline[:80] or self.guid[:80]
+
+
+class WirePackageMember(models.Model):
+    """One member of a package, in order; ``kind`` is '' when the package did not say."""
+
+    package = models.ForeignKey(WirePackage, on_delete=models.CASCADE, related_name="members")
+    position = models.PositiveIntegerField()
+    guid = models.TextField()
+    guid_hash = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["package", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package", "position"], name="wire_package_member_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.guid[:80]}"

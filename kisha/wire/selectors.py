@@ -14,10 +14,20 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from kisha.core.models import KishaImage
 from kisha.core.text import jst_iso, jst_time, truncate_width
 from kisha.news.selectors import SectionInfo, sections
 from kisha.wire.conf import conf
-from kisha.wire.models import BannerState, WireIngestRun, WireItem, WireItemVersion, WireSource
+from kisha.wire.models import (
+    BannerState,
+    WireIngestRun,
+    WireItem,
+    WireItemVersion,
+    WirePackage,
+    WirePicture,
+    WireSource,
+    guid_digest,
+)
 
 TICKER_LIMIT = 8
 # Display columns for a ticker headline in the 320px sidebar: two lines of about 20 kanji.
@@ -154,6 +164,118 @@ def wire_sources_due(*, now: dt.datetime | None = None) -> list[int]:
 
 def wire_item_versions(*, item: WireItem) -> QuerySet[WireItemVersion]:
     return item.versions.order_by("-version")
+
+
+@dataclass(frozen=True)
+class StoryPicture:
+    """One picture of a story, in order; ``received`` is False for a package member not here yet."""
+
+    guid: str
+    url: str
+    caption: str
+    credit: str
+    received: bool
+    # The downloaded Wagtail image (None until the download task has stored it) and, when the
+    # download was refused, why.
+    image: KishaImage | None = None
+    download: str = ""
+    download_error: str = ""
+
+
+@dataclass(frozen=True)
+class StoryPictures:
+    """A story's pictures: from its package when it has one (in the package's order), else the
+    ones that came inside the item. ``waiting`` counts package members not yet received."""
+
+    package: WirePackage | None
+    pictures: list[StoryPicture]
+
+    @property
+    def received(self) -> list[StoryPicture]:
+        return [picture for picture in self.pictures if picture.received]
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for picture in self.pictures if not picture.received)
+
+
+def wire_item_package(*, item: WireItem) -> WirePackage | None:
+    """The newest usable package whose story is this item (one indexed query)."""
+    return (
+        WirePackage.objects.filter(
+            source_id=item.source_id, story_guid_hash=item.guid_hash, pubstatus="usable"
+        )
+        .order_by("-updated_at", "-id")
+        .first()
+    )
+
+
+def wire_item_pictures(*, item: WireItem) -> StoryPictures:
+    """The story's pictures, joined to the package's members when read: members that arrive
+    after the package appear without anything being rewritten, and a new version of the
+    package (other members, another order) shows at once. Withheld or canceled pictures and
+    members that turned out to be text items are left out. Three queries at most."""
+    package = wire_item_package(item=item)
+    if package is None:
+        urls = [
+            image["url"]
+            for image in item.images
+            if isinstance(image, dict) and isinstance(image.get("url"), str) and image["url"]
+        ]
+        rows = {
+            picture.guid_hash: picture
+            for picture in WirePicture.objects.filter(
+                source_id=item.source_id, guid_hash__in=[guid_digest(url) for url in urls]
+            ).select_related("image")
+        }
+        own = [
+            _story_picture(rows[guid_digest(url)])
+            for url in urls
+            if guid_digest(url) in rows and rows[guid_digest(url)].pubstatus == "usable"
+        ]
+        return StoryPictures(None, own)
+    members = [
+        member
+        for member in package.members.order_by("position")
+        if member.kind in ("picture", "") and member.guid_hash != item.guid_hash
+    ]
+    hashes = [member.guid_hash for member in members]
+    pictures = {
+        picture.guid_hash: picture
+        for picture in WirePicture.objects.filter(
+            source_id=item.source_id, guid_hash__in=hashes
+        ).select_related("image")
+    }
+    unknown = [m.guid_hash for m in members if m.kind == "" and m.guid_hash not in pictures]
+    texts = set(
+        WireItem.objects.filter(source_id=item.source_id, guid_hash__in=unknown).values_list(
+            "guid_hash", flat=True
+        )
+        if unknown
+        else ()
+    )
+    result: list[StoryPicture] = []
+    for member in members:
+        picture = pictures.get(member.guid_hash)
+        if picture is None:
+            if member.guid_hash not in texts:
+                result.append(StoryPicture(member.guid, "", "", "", False))
+        elif picture.pubstatus == "usable":
+            result.append(_story_picture(picture))
+    return StoryPictures(package, result)
+
+
+def _story_picture(picture: WirePicture) -> StoryPicture:
+    return StoryPicture(
+        guid=picture.guid,
+        url=picture.url,
+        caption=picture.caption,
+        credit=picture.credit,
+        received=True,
+        image=picture.image,
+        download=picture.download,
+        download_error=picture.download_error,
+    )
 
 
 # Ingest metrics cover a window rather than all time: runs are pruned after KISHA_WIRE_LOG_DAYS,

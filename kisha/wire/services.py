@@ -26,6 +26,9 @@ from kisha.wire.ingest import (
     CHUNK_SIZE,
     IngestSummary,
     apply_chunk,
+    apply_packages,
+    apply_pictures,
+    embedded_pictures,
     latest_per_guid,
     section_resolver,
 )
@@ -34,12 +37,15 @@ from kisha.wire.models import (
     WireIngestError,
     WireIngestRun,
     WireItem,
+    WirePackage,
+    WirePicture,
     WireSource,
     allow_private_fetch,
     drop_folder_problem,
     drop_folder_resolved,
 )
 from kisha.wire.providers import WireFormatError, get_provider, guess_provider_name
+from kisha.wire.selectors import wire_item_pictures
 
 if TYPE_CHECKING:
     from kisha.news.models import ArticlePage
@@ -138,12 +144,32 @@ def wire_ingest_bytes(
         )
     entries = latest_per_guid(result.entries)
     resolve = section_resolver(source)
+    pictures = latest_per_guid(result.pictures)
+    packages = latest_per_guid(result.packages)
+    pictures_changed = 0
     try:
         for start in range(0, len(entries), CHUNK_SIZE):
             outcome = apply_chunk(
                 source=source, entries=entries[start : start + CHUNK_SIZE], resolve=resolve
             )
             summary.add(outcome.summary)
+        # Pictures and packages after the text: a package is joined to its members when read,
+        # so the order only matters for what a reader sees mid-run, and text comes first.
+        for start in range(0, len(pictures), CHUNK_SIZE):
+            counts = apply_pictures(source=source, pictures=pictures[start : start + CHUNK_SIZE])
+            pictures_changed += counts.changed
+            summary.add(counts)
+        for start in range(0, len(packages), CHUNK_SIZE):
+            summary.add(
+                apply_packages(source=source, packages=packages[start : start + CHUNK_SIZE])
+            )
+        # Pictures inside text items (NITF media, ninjs renditions) are downloaded like picture
+        # items, keyed by their URL; they are not counted as items of the document.
+        embedded = latest_per_guid(embedded_pictures(entries))
+        for start in range(0, len(embedded), CHUNK_SIZE):
+            pictures_changed += apply_pictures(
+                source=source, pictures=embedded[start : start + CHUNK_SIZE]
+            ).changed
     except Exception as exc:
         _finish_run(run, summary, WireIngestRun.Status.FAILED, f"interrupted: {exc!r}")
         raise
@@ -152,7 +178,20 @@ def wire_ingest_bytes(
             wire_clear_cache()
     status = WireIngestRun.Status.PARTIAL if summary.errors else WireIngestRun.Status.OK
     _finish_run(run, summary, status)
+    if pictures_changed:
+        _queue_picture_downloads(source)
     return summary
+
+
+def _queue_picture_downloads(source: WireSource) -> None:
+    """Download the new pictures in a task of their own, once the text is committed: a slow
+    picture server must never hold up the text of the same poll."""
+    if not conf("KISHA_WIRE_DOWNLOAD_PICTURES"):
+        return
+    from kisha.wire.tasks import wire_download_pictures
+
+    source_id = source.pk
+    transaction.on_commit(lambda: wire_download_pictures.enqueue(source_id))
 
 
 def _allow_private() -> bool:
@@ -280,6 +319,41 @@ def wire_prune_log(*, days: int | None = None) -> int:
     return deleted
 
 
+PRUNE_BATCH = 5_000
+
+
+def _delete_in_batches(queryset) -> int:
+    """Delete by primary key a batch at a time: a desk with a million items must not hold one
+    long transaction (and its locks) over the whole table."""
+    deleted = 0
+    while True:
+        ids = list(queryset.values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            queryset.model.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+
+
+def wire_prune_items(*, days: int | None = None) -> int:
+    """Delete wire items (and their versions) older than ``days`` (KISHA_WIRE_ITEM_DAYS; 0 keeps
+    everything), and pictures and packages not updated since. Items promoted to an article stay,
+    so a story's link back to its agency copy never breaks. Returns the items deleted."""
+    days = days if days is not None else int(conf("KISHA_WIRE_ITEM_DAYS"))
+    if days <= 0:
+        return 0
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    items = _delete_in_batches(
+        WireItem.objects.filter(item_time__lt=cutoff, article__isnull=True).order_by("pk")
+    )
+    _delete_in_batches(WirePackage.objects.filter(updated_at__lt=cutoff).order_by("pk"))
+    # The downloaded images stay in the image library (an article may use them).
+    _delete_in_batches(WirePicture.objects.filter(updated_at__lt=cutoff).order_by("pk"))
+    if items:
+        wire_clear_cache()
+    return items
+
+
 def wire_source_for_name(*, name: str, format: str = "") -> WireSource:  # noqa: A002
     """The source called ``name``, created disabled (never polled) for manual imports."""
     source, _created = WireSource.objects.get_or_create(
@@ -315,11 +389,22 @@ def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
             raise WirePromoteError(
                 "セクションが決まっていません。配信元の分類対応か既定のセクションを設定してください。"
             )
+        # Downloaded pictures in the package's (or the item's) order: the first is the hero, the
+        # rest follow the text as image blocks; each image carries the agency credit, which the
+        # templates print in the reference format, (2026年 共同通信/撮影者).
+        pictures = [p for p in wire_item_pictures(item=item).received if p.image is not None]
+        hero = pictures[0] if pictures else None
+        figures = [
+            {"type": "image", "value": {"image": p.image.pk, "caption": p.caption[:300], "alt": ""}}
+            for p in pictures[1:]
+        ]
         page = ArticlePage(
             title=item.headline[:255],
             slug=_unique_slug(section, slugify(f"wire-{item.pk}")),
             lead=(item.summary or first_paragraph_text(item.body_html, 1000))[:1000],
-            body=html_to_blocks(item.body_html),
+            body=[*html_to_blocks(item.body_html), *figures],
+            hero_image=hero.image if hero else None,
+            hero_caption=hero.caption[:300] if hero else "",
             wire_credit=item.source.credit_text[:100],
             original_headline=item.headline[:300],
             original_author=item.byline[:200],

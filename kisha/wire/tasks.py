@@ -6,7 +6,7 @@ from django_tasks import task
 
 from kisha.wire.models import WireSource
 from kisha.wire.selectors import wire_sources_due
-from kisha.wire.services import wire_prune_log, wire_source_poll
+from kisha.wire.services import wire_prune_items, wire_prune_log, wire_source_poll
 
 
 @task()
@@ -25,6 +25,24 @@ def wire_poll_due_sources() -> int:
     for source_id in due:
         wire_poll_source.enqueue(source_id)
     return len(due)
+
+
+@task()
+def wire_download_pictures(source_id: int) -> str:
+    """Download a batch of a source's pending pictures; enqueue the next batch if any remain,
+    so one poll with hundreds of pictures never holds a worker for long."""
+    from kisha.wire.pictures import download_pending
+
+    stored, refused, more = download_pending(source_id=source_id)
+    if more:
+        wire_download_pictures.enqueue(source_id)
+    return f"stored {stored} / refused {refused}" + (" / more queued" if more else "")
+
+
+@task()
+def wire_prune_old_items() -> int:
+    """Delete items older than KISHA_WIRE_ITEM_DAYS (0, the default, keeps them for ever)."""
+    return wire_prune_items()
 
 
 @task()

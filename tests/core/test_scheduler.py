@@ -30,6 +30,7 @@ ONLY_THESE = ",".join(
         "kisha.rankings.tasks.refresh_rankings=0",
         "kisha.rankings.tasks.prune_views=0",
         "kisha.wire.tasks.wire_prune_old_runs=0",
+        "kisha.wire.tasks.wire_prune_old_items=0",
     ]
 )
 

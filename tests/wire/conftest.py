@@ -127,5 +127,7 @@ def source(db, world, business):
 
 @pytest.fixture(autouse=True)
 def _drop_root_in_pytest_temp(settings, tmp_path_factory):
-    """Drop folders in these tests are pytest temporary folders: make their parent the root."""
+    """Drop folders in these tests are pytest temporary folders: make their parent the root.
+    Pictures are not downloaded (their URLs point nowhere) except where a test turns it on."""
     settings.KISHA_WIRE_DROP_ROOT = tmp_path_factory.getbasetemp()
+    settings.KISHA_WIRE_DOWNLOAD_PICTURES = False

@@ -200,3 +200,63 @@ def test_a_page_from_the_page_cache_brings_its_ticker_up_to_date_as_it_loads(
     reader = page_at(DESKTOP)
     reader.goto(server.url + article.url)
     expect(reader.locator("#wire-ticker")).to_contain_text("新報", timeout=5_000)
+
+
+def test_a_package_shows_its_pictures_and_promotes_with_them(
+    live_server, page_at, screenshot, world, django_user_model, local_server, settings
+):
+    """A G2 package whose story and three pictures arrive over real HTTP: the item view lists the
+    downloaded pictures in order with their credit (and the one not yet received), and 記事化
+    makes a draft with the hero image and the other pictures."""
+    import io
+
+    from PIL import Image
+
+    from kisha.wire.services import wire_ingest_bytes
+    from tests.wire.test_packages import MAIN, message, package, picture_item, text_item
+
+    settings.KISHA_WIRE_ALLOW_PRIVATE_FETCH = True
+    settings.KISHA_WIRE_DOWNLOAD_PICTURES = True
+    for name, color in (("a", "#c0392b"), ("b", "#2e86c1")):
+        out = io.BytesIO()
+        Image.new("RGB", (320, 200), color).save(out, "JPEG")
+        body = out.getvalue()
+        local_server.routes[f"/{name}.jpg"] = lambda r, body=body: respond(
+            r, 200, body, {"Content-Type": "image/jpeg"}
+        )
+    source = WireSource.objects.create(
+        name="サンプル通信", format="newsml", credit="サンプル通信", default_section=world
+    )
+    wire_ingest_bytes(
+        source=source,
+        data=message(
+            text_item("urn:story", headline="港町の朝市、三十年ぶりに平日開催へ"),
+            picture_item("urn:pic:1", href=local_server.url("/a.jpg")),
+            picture_item("urn:pic:2", href=local_server.url("/b.jpg")),
+            package("urn:pkg", MAIN),
+        ),
+    )
+    item = WireItem.objects.get(guid="urn:story")
+    django_user_model.objects.create_superuser("desk", "desk@example.com", PASSWORD)
+    for viewport, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page = page_at(viewport)
+        sign_in(page, live_server)
+        page.goto(f"{live_server.url}/admin/wire/items/inspect/{item.pk}/")
+        pictures = page.locator("[data-wire-pictures] tr")
+        expect(pictures).to_have_count(3)
+        assert "説明 urn:pic:1" in pictures.nth(0).inner_text()
+        assert "(2026年 サンプル通信/写真部)" in pictures.nth(
+            0
+        ).inner_text() or "サンプル通信/写真部" in (pictures.nth(0).inner_text())
+        assert "未着: urn:pic:3" in pictures.nth(2).inner_text()
+        expect(page.locator("[data-wire-waiting]")).to_contain_text("未着の写真が1件")
+        assert page.locator("[data-wire-pictures] img").count() == 2
+        # The admin scrolls inside its own container: bring the pictures into the shot.
+        page.locator("[data-wire-waiting]").scroll_into_view_if_needed()
+        screenshot(page, f"wire-admin-package-{name}")
+    page.click("[data-wire-promote]")
+    page.wait_for_url("**/edit/")
+    draft = ArticlePage.objects.get()
+    assert draft.hero_image is not None and draft.hero_caption == "説明 urn:pic:1"
+    assert [b.block_type for b in draft.body][-1] == "image"
+    screenshot(page, "wire-admin-package-promoted-phone")

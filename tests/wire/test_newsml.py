@@ -82,8 +82,8 @@ def test_message_with_mixed_items_ingests_the_text_ones() -> None:
         (4, "urn:bad"),
         (5, "urn:nohead"),
     ]
-    assert "packageItem is not ingested" in result.errors[0].message
-    assert "'picture' is not a text item" in result.errors[1].message
+    assert "packageItem has no groupSet" in result.errors[0].message
+    assert "picture has no http(s) rendition" in result.errors[1].message
     assert "version must be a non-negative integer" in result.errors[2].message
 
 
@@ -147,7 +147,7 @@ def test_cp932_only_characters_in_a_shift_jis_document() -> None:
     [
         (b"<newsItem", "not well-formed"),
         (b"not xml at all", "not well-formed"),
-        (b'<rss version="2.0"><channel/></rss>', "not a newsItem or newsMessage"),
+        (b'<rss version="2.0"><channel/></rss>', "is not a newsItem, packageItem or newsMessage"),
         (b'<newsItem xmlns="urn:other"/>', "not the NewsML-G2"),
     ],
 )

@@ -331,3 +331,44 @@ def test_old_runs_are_pruned_but_items_kept(source):
     assert list(WireIngestRun.objects.values_list("pk", flat=True)) != [old.pk]
     assert WireIngestRun.objects.count() == 1 and not WireIngestError.objects.exists()
     assert WireItem.objects.count() == 2
+
+
+def test_old_items_are_pruned_by_setting_but_promoted_ones_kept(
+    source, settings, django_user_model
+):
+    import datetime as dt
+
+    from kisha.wire import tasks as wire_tasks
+    from kisha.wire.models import WireItemVersion, WirePicture
+    from kisha.wire.services import wire_item_promote
+
+    images = [
+        {
+            "name": "p",
+            "uri": "urn:p",
+            "type": "picture",
+            "renditions": [{"name": "main", "href": "https://img.example/p.jpg"}],
+        }
+    ]
+    wire_ingest_bytes(
+        source=source,
+        data=ninjs_batch(
+            ninjs_item("urn:old"),
+            ninjs_item("urn:promoted"),
+            ninjs_item("urn:new", associations=images),
+        ),
+    )
+    editor = django_user_model.objects.create_superuser("desk", "desk@example.com", "pw")
+    wire_item_promote(item=WireItem.objects.get(guid="urn:promoted"), editor=editor)
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    WireItem.objects.exclude(guid="urn:new").update(item_time=long_ago)
+    # Off by default: nothing goes.
+    assert wire_tasks.wire_prune_old_items.enqueue().return_value == 0
+    settings.KISHA_WIRE_ITEM_DAYS = 365
+    assert wire_tasks.wire_prune_old_items.enqueue().return_value == 1
+    assert sorted(WireItem.objects.values_list("guid", flat=True)) == ["urn:new", "urn:promoted"]
+    assert not WireItemVersion.objects.filter(item__guid="urn:old").exists()
+    assert WirePicture.objects.count() == 1  # updated recently: kept
+    WirePicture.objects.update(updated_at=long_ago)
+    wire_tasks.wire_prune_old_items.enqueue()
+    assert not WirePicture.objects.exists()

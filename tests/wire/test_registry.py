@@ -14,11 +14,17 @@ from kisha.wire.providers import (
 )
 from kisha.wire.providers.feed import FeedProvider
 from kisha.wire.providers.newsml import NewsMLProvider
+from kisha.wire.providers.newsml1 import NewsML1Provider
 from kisha.wire.providers.ninjs import NinjsProvider
 
 
 def test_builtin_providers() -> None:
-    assert {"ninjs": NinjsProvider, "newsml": NewsMLProvider, "rss": FeedProvider} == PROVIDERS
+    assert {
+        "ninjs": NinjsProvider,
+        "newsml": NewsMLProvider,
+        "newsml1": NewsML1Provider,
+        "rss": FeedProvider,
+    } == PROVIDERS
     for name, cls in PROVIDERS.items():
         provider = get_provider(name)
         assert isinstance(provider, cls) and provider.name == name

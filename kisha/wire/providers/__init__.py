@@ -1,6 +1,6 @@
 """Registry of wire format providers, loaded from dotted paths like Django's contrib back ends.
 
-Built-ins are ``ninjs``, ``newsml`` and ``rss`` (which also reads Atom). A project adds or
+Built-ins are ``ninjs``, ``newsml`` (NewsML-G2), ``newsml1`` (NewsML 1.x) and ``rss`` (which also reads Atom). A project adds or
 replaces one in settings without touching this package::
 
     KISHA_WIRE_PROVIDERS = {"kyodo": "myproject.wire.KyodoProvider"}
@@ -16,11 +16,14 @@ from collections.abc import Mapping
 
 from kisha.wire.providers.base import (
     EntryError,
+    PackageMember,
     ParseResult,
     Subject,
     WireEntry,
     WireFormatError,
     WireImage,
+    WirePackageEntry,
+    WirePictureEntry,
     WireProvider,
 )
 
@@ -28,11 +31,14 @@ __all__ = [
     "DEFAULT_PROVIDER_PATHS",
     "PROVIDERS",
     "EntryError",
+    "PackageMember",
     "ParseResult",
     "Subject",
     "WireEntry",
     "WireFormatError",
     "WireImage",
+    "WirePackageEntry",
+    "WirePictureEntry",
     "WireProvider",
     "get_provider",
     "guess_provider_name",
@@ -43,6 +49,7 @@ __all__ = [
 DEFAULT_PROVIDER_PATHS: dict[str, str] = {
     "ninjs": "kisha.wire.providers.ninjs.NinjsProvider",
     "newsml": "kisha.wire.providers.newsml.NewsMLProvider",
+    "newsml1": "kisha.wire.providers.newsml1.NewsML1Provider",
     "rss": "kisha.wire.providers.feed.FeedProvider",
 }
 
@@ -99,13 +106,21 @@ def guess_provider_name(data: bytes, content_type: str | None = None) -> str | N
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     generic = {"application/xml", "text/xml", "application/octet-stream", "text/plain", ""}
     if media_type not in generic:
-        for name in ("ninjs", "rss", "newsml"):
+        for name in ("ninjs", "rss", "newsml", "newsml1"):
             if media_type in PROVIDERS[name].content_types:
                 return name
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         return "ninjs"
-    if b"<newsItem" in head or b"<newsMessage" in head or b"iptc.org/std/nar" in head:
+    # NewsML 1.x: its root and item elements are capitalised, unlike NewsML-G2's.
+    if b"<NewsML" in head or b"<NewsItem" in head:
+        return "newsml1"
+    if (
+        b"<newsItem" in head
+        or b"<newsMessage" in head
+        or b"<packageItem" in head
+        or b"iptc.org/std/nar" in head
+    ):
         return "newsml"
     if any(marker in head for marker in (b"<rss", b"<feed", b"<rdf:RDF", b"<RDF")):
         return "rss"

@@ -108,6 +108,75 @@ class WireEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class WirePictureEntry:
+    """A picture item (G2 newsItem of class picture, ninjs ``type: picture``): kept so that a
+    package can show it with its story, in the package's order. ``url`` is the best rendition."""
+
+    guid: str
+    version: int
+    url: str
+    caption: str = ""
+    credit: str = ""
+    pubstatus: PubStatus = "usable"
+
+    def __post_init__(self) -> None:
+        _check_text("guid", self.guid, MAX_GUID, required=True)
+        _check_text("url", self.url, MAX_URL, required=True)
+        _check_text("caption", self.caption, MAX_SUMMARY)
+        _check_text("credit", self.credit, MAX_BYLINE)
+        if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 0:
+            raise EntryInvalid(f"version must be a non-negative integer, got {self.version!r}")
+        if self.pubstatus not in PUBSTATUSES:
+            raise EntryInvalid(f"unknown pubstatus {self.pubstatus!r}")
+
+
+MAX_PACKAGE_MEMBERS = 500
+MemberKind = Literal["text", "picture", ""]
+
+
+class PackageMember(NamedTuple):
+    """One item a package refers to; ``kind`` is '' when the package does not say."""
+
+    guid: str
+    kind: MemberKind
+
+
+@dataclass(frozen=True, slots=True)
+class WirePackageEntry:
+    """A package (G2 packageItem, ninjs associations by reference): the story is its first text
+    member, its pictures the picture members in order. Members may arrive before or after it."""
+
+    guid: str
+    version: int
+    headline: str
+    members: tuple[PackageMember, ...]
+    pubstatus: PubStatus = "usable"
+    format: str = ""
+
+    def __post_init__(self) -> None:
+        _check_text("guid", self.guid, MAX_GUID, required=True)
+        _check_text("headline", self.headline, MAX_HEADLINE)
+        if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 0:
+            raise EntryInvalid(f"version must be a non-negative integer, got {self.version!r}")
+        if self.pubstatus not in PUBSTATUSES:
+            raise EntryInvalid(f"unknown pubstatus {self.pubstatus!r}")
+        if not self.members:
+            raise EntryInvalid("the package has no members")
+        if len(self.members) > MAX_PACKAGE_MEMBERS:
+            raise EntryInvalid(
+                f"too many package members ({len(self.members)} > {MAX_PACKAGE_MEMBERS})"
+            )
+        for member in self.members:
+            _check_text("member guid", member.guid, MAX_GUID, required=True)
+            if member.guid == self.guid:
+                raise EntryInvalid(
+                    "the package references itself / パッケージが自分自身を参照しています"
+                )
+        if not any(member.kind in ("text", "") for member in self.members):
+            raise EntryInvalid("the package has no text member, so there is no story to show")
+
+
+@dataclass(frozen=True, slots=True)
 class EntryError:
     """Why one entry of a document was skipped; ``position`` is its 0-based index."""
 
@@ -126,6 +195,10 @@ class ParseResult:
 
     entries: list[WireEntry] = field(default_factory=list)
     errors: list[EntryError] = field(default_factory=list)
+    # Pictures and packages, for formats that send them (G2, ninjs); other providers leave these
+    # empty and ingest never looks further.
+    pictures: list[WirePictureEntry] = field(default_factory=list)
+    packages: list[WirePackageEntry] = field(default_factory=list)
 
 
 class WireProvider(abc.ABC):

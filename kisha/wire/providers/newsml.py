@@ -1,9 +1,10 @@
-"""IPTC NewsML-G2: a single newsItem, or a newsMessage carrying an itemSet.
+"""IPTC NewsML-G2: a single newsItem or packageItem, or a newsMessage carrying an itemSet.
 
 Text items become entries; their body comes from ``contentSet/inlineXML`` (NITF or XHTML) or
-``inlineData`` (plain text). packageItems, conceptItems and pictures/video/graphics are reported
-per entry with the reason they are not articles, so a newsMessage with a package still ingests
-its text items. Elements are matched by local name, so a feed that forgets the NAR namespace
+``inlineData`` (plain text). Picture/graphic items become pictures (best http(s) rendition,
+caption, credit) and packageItems packages (members from the groupSet, in order), which ingest
+joins to their story. conceptItems, video and audio are reported per entry with the reason they
+are not articles. Elements are matched by local name, so a feed that forgets the NAR namespace
 on inner elements still reads.
 """
 
@@ -12,19 +13,24 @@ from __future__ import annotations
 import copy
 import logging
 import re
+import urllib.parse
 from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
 from kisha.wire.decoding import charset_from_content_type, xml_to_utf8
 from kisha.wire.providers.base import (
+    MAX_SUMMARY,
     EntryError,
     EntryInvalid,
+    PackageMember,
     ParseResult,
     Subject,
     WireEntry,
     WireFormatError,
     WireImage,
+    WirePackageEntry,
+    WirePictureEntry,
     WireProvider,
 )
 from kisha.wire.providers.common import (
@@ -45,6 +51,9 @@ NAR_NS = "http://iptc.org/std/nar/2006-10-01/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_ITEMS = 10_000
 TEXT_CLASSES = frozenset({"text"})
+PICTURE_CLASSES = frozenset({"picture", "graphic"})
+MAX_GROUPS = 1_000
+_RENDITIONS = ("highres", "original", "baseimage", "main", "web", "preview", "thumb", "thumbnail")
 # NITF block and inline elements that have an HTML equivalent; the rest are unwrapped by nh3,
 # keeping their text (person, org, location, money... are semantic spans, not layout).
 _NITF_TO_HTML = {"hl1": "h2", "hl2": "h2", "bq": "blockquote", "block": "div", "q": "em"}
@@ -73,7 +82,7 @@ class NewsMLProvider(WireProvider):
                 f"NewsML-G2: root element <{root_name}> is in namespace {namespace(root)!r}, "
                 "not the NewsML-G2 (NAR) namespace"
             )
-        if root_name == "newsItem":
+        if root_name in ("newsItem", "packageItem"):
             items = [root]
         elif root_name == "newsMessage":
             items = [
@@ -81,8 +90,8 @@ class NewsMLProvider(WireProvider):
             ]
         else:
             raise WireFormatError(
-                f"NewsML-G2: root element <{root_name}> is not a newsItem or newsMessage "
-                "/ newsItem・newsMessage ではありません"
+                f"NewsML-G2: root element <{root_name}> is not a newsItem, packageItem or "
+                "newsMessage / newsItem・packageItem・newsMessage ではありません"
             )
         if len(items) > MAX_ITEMS:
             raise WireFormatError(f"NewsML-G2: {len(items)} items is over the {MAX_ITEMS} cap")
@@ -90,7 +99,13 @@ class NewsMLProvider(WireProvider):
         for position, item in enumerate(items):
             guid = (item.get("guid") or "")[:200]
             try:
-                result.entries.append(entry_from_item(item))
+                kind = local_name(item)
+                if kind == "packageItem":
+                    result.packages.append(package_from_item(item))
+                elif kind == "newsItem" and _item_class(item) in PICTURE_CLASSES:
+                    result.pictures.append(picture_from_item(item, base_url=self.base_url))
+                else:
+                    result.entries.append(entry_from_item(item))
             except EntryInvalid as exc:
                 result.errors.append(EntryError(position, guid, str(exc)))
             except Exception as exc:  # one odd item must never cost the rest of the message
@@ -118,7 +133,7 @@ def entry_from_item(item: etree._Element) -> WireEntry:
         )
     content_meta = _child(item, "contentMeta")
     language = _language(item, content_meta)
-    nitf = _Body.from_content_set(_child(item, "contentSet"))
+    nitf = InlineBody.from_content_set(_child(item, "contentSet"))
     pub_status = _child(item_meta, "pubStatus")
     version = parse_version(item.get("version"))
     headline = _pick_text(_children(content_meta, "headline"), language) or nitf.headline
@@ -143,7 +158,112 @@ def entry_from_item(item: etree._Element) -> WireEntry:
     )
 
 
-class _Body:
+def _item_class(item: etree._Element) -> str:
+    item_class = _child(_child(item, "itemMeta"), "itemClass")
+    return "" if item_class is None else _code(item_class)
+
+
+def _status(item: etree._Element):
+    pub_status = _child(_child(item, "itemMeta"), "pubStatus")
+    return parse_pubstatus(None if pub_status is None else _code(pub_status))
+
+
+def picture_from_item(item: etree._Element, *, base_url: str | None = None) -> WirePictureEntry:
+    """A picture newsItem: its best http(s) rendition (remoteContent), caption and credit."""
+    guid = (item.get("guid") or "").strip()
+    if not guid:
+        raise EntryInvalid("picture newsItem has no guid")
+    content_meta = _child(item, "contentMeta")
+    language = _language(item, content_meta)
+    best: tuple[int, int, str] | None = None
+    for remote in _children(_child(item, "contentSet"), "remoteContent"):
+        href = (remote.get("href") or "").strip()
+        url = web_url(urllib.parse.urljoin(base_url, href) if base_url and href else href)
+        if not url:
+            continue
+        code = (remote.get("rendition") or "").rsplit(":", 1)[-1].lower()
+        rank = _RENDITIONS.index(code) if code in _RENDITIONS else len(_RENDITIONS)
+        width = (remote.get("width") or "").strip()
+        candidate = (rank, -int(width) if width.isdigit() and len(width) < 7 else 0, url)
+        best = candidate if best is None or candidate < best else best
+    if best is None:
+        raise EntryInvalid("picture has no http(s) rendition (remoteContent href) to show")
+    caption = _pick_text(
+        _children(content_meta, "description"), language, ("drol:caption", *_SUMMARY_ROLES)
+    ) or _pick_text(_children(content_meta, "headline"), language)
+    credit = collapse(_text(_child(content_meta, "creditline"))) or _byline(content_meta, language)
+    version = parse_version(item.get("version"))
+    return WirePictureEntry(
+        guid=guid,
+        version=1 if version is None else version,
+        url=best[2],
+        caption=caption[:MAX_SUMMARY],
+        credit=credit[:300],
+        pubstatus=_status(item),
+    )
+
+
+def package_from_item(item: etree._Element) -> WirePackageEntry:
+    """A packageItem: members from its groupSet, in order from the root group, groupRefs
+    followed (each group once, so a cycle of groups cannot loop)."""
+    guid = (item.get("guid") or "").strip()
+    if not guid:
+        raise EntryInvalid("packageItem has no guid")
+    group_set = _child(item, "groupSet")
+    groups = {g.get("id") or "": g for g in _children(group_set, "group")}
+    if not groups:
+        raise EntryInvalid("packageItem has no groupSet/group, so it has no members")
+    if len(groups) > MAX_GROUPS:
+        raise EntryInvalid(f"packageItem has more than {MAX_GROUPS} groups")
+    root_id = (group_set.get("root") or "").strip() if group_set is not None else ""
+    root = groups.get(root_id) if root_id else next(iter(groups.values()))
+    if root is None:
+        raise EntryInvalid(f"groupSet root {root_id!r} names no group")
+    members: list[PackageMember] = []
+    seen: set[str] = set()
+    visited: set[int] = set()
+    stack: list[etree._Element] = [root]
+    while stack:
+        group = stack.pop()
+        if id(group) in visited:
+            continue
+        visited.add(id(group))
+        following: list[etree._Element] = []
+        for ref in _elements(group):
+            name = local_name(ref)
+            if name == "itemRef":
+                residref = (ref.get("residref") or "").strip()
+                if not residref or residref in seen:
+                    continue
+                seen.add(residref)
+                ref_class = _child(ref, "itemClass")
+                code = "" if ref_class is None else _code(ref_class)
+                if code in TEXT_CLASSES:
+                    members.append(PackageMember(residref, "text"))
+                elif code in PICTURE_CLASSES:
+                    members.append(PackageMember(residref, "picture"))
+                elif not code:
+                    members.append(PackageMember(residref, ""))
+                # video, audio, composite...: not shown with a story; left out.
+            elif name == "groupRef":
+                target = groups.get((ref.get("idref") or "").strip())
+                if target is not None:
+                    following.append(target)
+        # Depth-first in document order: the referenced groups' members follow this group's.
+        stack.extend(reversed(following))
+    content_meta = _child(item, "contentMeta")
+    version = parse_version(item.get("version"))
+    return WirePackageEntry(
+        guid=guid,
+        version=1 if version is None else version,
+        headline=_pick_text(_children(content_meta, "headline"), _language(item, content_meta)),
+        members=tuple(members),
+        pubstatus=_status(item),
+        format="newsml-g2",
+    )
+
+
+class InlineBody:
     """What a contentSet yields: sanitised HTML plus NITF head fields used as fallbacks."""
 
     def __init__(self) -> None:
@@ -154,7 +274,7 @@ class _Body:
         self.images: list[WireImage] = []
 
     @classmethod
-    def from_content_set(cls, content_set: etree._Element | None) -> _Body:
+    def from_content_set(cls, content_set: etree._Element | None) -> InlineBody:
         body = cls()
         if content_set is None:
             return body
@@ -164,14 +284,20 @@ class _Body:
                 body.html = text_to_html(content.text or "")
             elif name == "inlineXML":
                 for child in _elements(content):
-                    if local_name(child) == "nitf":
-                        body._read_nitf(child)
-                    elif local_name(child) in ("html", "body", "div"):
-                        html_body = _descendant(child, "body")
-                        body.html = _to_html(child if html_body is None else html_body)
+                    body.read_markup(child)
             if body.html:
                 break
         return body
+
+    def read_markup(self, element: etree._Element) -> None:
+        """An inline NITF document or XHTML fragment (``<html>``, ``<body>``, ``<div>``); other
+        elements are ignored. Shared with NewsML 1.2, whose DataContent carries the same."""
+        name = local_name(element)
+        if name == "nitf":
+            self._read_nitf(element)
+        elif name in ("html", "body", "div"):
+            html_body = _descendant(element, "body")
+            self.html = _to_html(element if html_body is None else html_body)
 
     def _read_nitf(self, nitf: etree._Element) -> None:
         head = _descendant(nitf, "body.head")

@@ -23,11 +23,14 @@ from kisha.wire.decoding import charset_from_content_type, decode_bytes
 from kisha.wire.providers.base import (
     EntryError,
     EntryInvalid,
+    PackageMember,
     ParseResult,
     Subject,
     WireEntry,
     WireFormatError,
     WireImage,
+    WirePackageEntry,
+    WirePictureEntry,
     WireProvider,
 )
 from kisha.wire.providers.common import (
@@ -96,7 +99,15 @@ class NinjsProvider(WireProvider):
             guid = item.get("uri") if isinstance(item, dict) else None
             guid = guid[:200] if isinstance(guid, str) else ""
             try:
-                result.entries.append(entry_from_item(item))
+                if _is_picture(item):
+                    result.pictures.append(picture_from_item(item))
+                    continue
+                entry = entry_from_item(item)
+                package, pictures = package_from_associations(item, entry)
+                if package is not None:
+                    result.packages.append(package)
+                    result.pictures.extend(pictures)
+                result.entries.append(entry)
             except (EntryInvalid, RecursionError) as exc:
                 result.errors.append(EntryError(position, guid, str(exc)))
             except Exception as exc:  # one odd item must never cost the rest of the batch
@@ -310,3 +321,73 @@ def _images(d: dict[str, Any]) -> Iterable[WireImage]:
             caption=_summary(assoc) or _headline(assoc),
             credit=collapse(text_field(credit, "association.by")),
         )
+
+
+def _is_picture(item: object) -> bool:
+    if not isinstance(item, dict):
+        return False
+    kind = _lower_keys(item).get("type")
+    return isinstance(kind, str) and kind in IMAGE_TYPES
+
+
+def picture_from_item(item: dict[str, Any]) -> WirePictureEntry:
+    """A ninjs picture/graphic item: its best http(s) rendition with caption and credit."""
+    d = _lower_keys(item)
+    uri = text_field(d.get("uri"), "uri").strip()
+    url = _rendition_url(d.get("renditions"))
+    if not url:
+        raise EntryInvalid("picture has no http(s) rendition to show")
+    versioncreated = parse_datetime(d.get("versioncreated"), "versioncreated")
+    version = parse_version(d.get("version"))
+    credit = d.get("by", d.get("byline")) or d.get("copyrightholder") or ""
+    return WirePictureEntry(
+        guid=uri,
+        version=version if version is not None else version_from_time(versioncreated),
+        url=url,
+        caption=_summary(d) or _headline(d),
+        credit=collapse(text_field(credit, "by"))[:300],
+        pubstatus=parse_pubstatus(d.get("pubstatus")),
+    )
+
+
+def package_from_associations(
+    item: dict[str, Any], entry: WireEntry
+) -> tuple[WirePackageEntry | None, list[WirePictureEntry]]:
+    """The story's pictures as a package when any picture association is sent by reference
+    (a ``uri`` and no usable rendition): those arrive as their own items, maybe later.
+
+    The package lists every picture association in order, by uri; those carried whole are
+    returned as pictures too, so the package finds them without waiting.
+    """
+    d = _lower_keys(item)
+    members: list[PackageMember] = [PackageMember(entry.guid, "text")]
+    pictures: list[WirePictureEntry] = []
+    by_reference = False
+    for _name, assoc in _named(d.get("associations"), "associations"):
+        kind = assoc.get("type")
+        uri = assoc.get("uri")
+        if kind is not None and not (isinstance(kind, str) and kind in IMAGE_TYPES):
+            continue
+        if not isinstance(uri, str) or not uri.strip():
+            continue
+        if uri.strip() == entry.guid:
+            raise EntryInvalid(
+                "an association references the item itself / 自分自身を参照しています"
+            )
+        if _rendition_url(assoc.get("renditions")):
+            pictures.append(picture_from_item({**assoc, "version": entry.version}))
+        else:
+            by_reference = True
+        members.append(PackageMember(uri.strip(), "picture"))
+    if not by_reference:
+        return None, []
+    package = WirePackageEntry(
+        # The package is named after its story; '#associations' keeps it from naming itself.
+        guid=entry.guid + "#associations",
+        version=entry.version,
+        headline=entry.headline,
+        members=tuple(members),
+        pubstatus=entry.pubstatus,
+        format=entry.format,
+    )
+    return package, pictures

@@ -1,4 +1,4 @@
-"""`manage.py wire_ingest PATH_OR_URL… [--source NAME] [--format ninjs|newsml|rss]`
+"""`manage.py wire_ingest PATH_OR_URL… [--source NAME] [--format ninjs|newsml|newsml1|rss]`
 
 Ingests files, folders (each regular file in them) or http(s) URLs by hand and prints a summary
 per document and in total. URLs go through the same SSRF-safe fetcher as polling.

@@ -1,0 +1,291 @@
+"""Packages: NewsML-G2 packageItem and ninjs associations by reference → one story with its
+pictures in order; members that arrive later are picked up, a new package version changes the
+story, a package naming itself is refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kisha.wire.models import WireIngestError, WireItem, WirePackage, WirePicture
+from kisha.wire.providers import get_provider
+from kisha.wire.selectors import wire_item_pictures
+from kisha.wire.services import wire_ingest_bytes
+
+NAR = "http://iptc.org/std/nar/2006-10-01/"
+
+
+def text_item(guid: str, *, version: str = "1", headline: str = "港の朝市が平日も") -> str:
+    return f"""<newsItem guid="{guid}" version="{version}" xmlns="{NAR}">
+      <itemMeta><itemClass qcode="ninat:text"/><pubStatus qcode="stat:usable"/>
+        <versionCreated>2026-11-26T05:00:00Z</versionCreated></itemMeta>
+      <contentMeta><headline>{headline}</headline></contentMeta>
+      <contentSet><inlineXML><nitf xmlns="http://iptc.org/std/NITF/2006-10-18/"><body>
+        <body.content><p>本文です。</p></body.content></body></nitf></inlineXML></contentSet>
+    </newsItem>"""
+
+
+def picture_item(guid: str, *, version: str = "1", status: str = "usable", href: str = "") -> str:
+    href = href or f"https://img.example/{guid.rsplit(':', 1)[-1]}.jpg"
+    return f"""<newsItem guid="{guid}" version="{version}" xmlns="{NAR}">
+      <itemMeta><itemClass qcode="ninat:picture"/><pubStatus qcode="stat:{status}"/></itemMeta>
+      <contentMeta><headline>写真 {guid}</headline>
+        <description role="drol:caption">説明 {guid}</description>
+        <creditline>サンプル通信/写真部</creditline></contentMeta>
+      <contentSet>
+        <remoteContent rendition="rnd:thumbnail" href="{href}?thumb" width="120"/>
+        <remoteContent rendition="rnd:highRes" href="{href}" width="3000"/>
+      </contentSet>
+    </newsItem>"""
+
+
+def package(guid: str, groups: str, *, version: str = "1", root: str = "G1") -> str:
+    return f"""<packageItem guid="{guid}" version="{version}" xmlns="{NAR}">
+      <itemMeta><itemClass qcode="ninat:composite"/><pubStatus qcode="stat:usable"/></itemMeta>
+      <contentMeta><headline>朝市パッケージ</headline></contentMeta>
+      <groupSet root="{root}">{groups}</groupSet>
+    </packageItem>"""
+
+
+def ref(guid: str, kind: str = "") -> str:
+    item_class = f'<itemClass qcode="ninat:{kind}"/>' if kind else ""
+    return f'<itemRef residref="{guid}">{item_class}</itemRef>'
+
+
+MAIN = (
+    '<group id="G1" role="group:main">'
+    + ref("urn:story", "text")
+    + '<groupRef idref="G2"/></group>'
+    + '<group id="G2" role="group:pictures">'
+    + ref("urn:pic:1", "picture")
+    + ref("urn:pic:2", "picture")
+    + ref("urn:pic:3", "picture")
+    + "</group>"
+)
+
+
+def message(*items: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><newsMessage xmlns="{NAR}">'
+        f"<itemSet>{''.join(items)}</itemSet></newsMessage>"
+    ).encode()
+
+
+# --- Parsing ------------------------------------------------------------------------------
+
+
+def test_package_members_in_group_order() -> None:
+    result = get_provider("newsml").parse(message(package("urn:pkg", MAIN)))
+    (entry,) = result.packages
+    assert entry.headline == "朝市パッケージ"
+    assert [(m.guid, m.kind) for m in entry.members] == [
+        ("urn:story", "text"),
+        ("urn:pic:1", "picture"),
+        ("urn:pic:2", "picture"),
+        ("urn:pic:3", "picture"),
+    ]
+
+
+def test_a_standalone_package_item_document_is_read() -> None:
+    data = ('<?xml version="1.0"?>' + package("urn:pkg", MAIN)).encode()
+    assert get_provider("newsml").parse(data).packages[0].guid == "urn:pkg"
+
+
+def test_picture_item_keeps_its_best_rendition_caption_and_credit() -> None:
+    (picture,) = get_provider("newsml").parse(message(picture_item("urn:pic:1"))).pictures
+    assert picture.url == "https://img.example/1.jpg"
+    assert (picture.caption, picture.credit) == ("説明 urn:pic:1", "サンプル通信/写真部")
+
+
+@pytest.mark.parametrize(
+    ("xml", "reason"),
+    [
+        (
+            package("urn:pkg", f'<group id="G1">{ref("urn:pkg")}{ref("urn:x", "text")}</group>'),
+            "references itself",
+        ),
+        (package("urn:pkg", f'<group id="G1">{ref("urn:p", "picture")}</group>'), "no text member"),
+        (package("", MAIN), "packageItem has no guid"),
+        (package("urn:pkg", ""), "no groupSet/group"),
+        (package("urn:pkg", MAIN, root="NOPE"), "names no group"),
+        (package("urn:pkg", MAIN, version="x"), "version must be a non-negative integer"),
+        (package("urn:pkg", f'<group id="G1">{ref("urn:v", "video")}</group>'), "no members"),
+        (picture_item("urn:pic:9", href="file:///etc/passwd"), "no http(s) rendition"),
+        (picture_item("urn:pic:9", href="javascript:alert(1)"), "no http(s) rendition"),
+    ],
+)
+def test_bad_packages_and_pictures_are_refused_with_a_reason(xml: str, reason: str) -> None:
+    result = get_provider("newsml").parse(message(text_item("urn:ok"), xml))
+    assert [e.guid for e in result.entries] == ["urn:ok"]  # the rest of the message still reads
+    assert not result.packages and not result.pictures
+    (error,) = result.errors
+    assert reason in error.message
+
+
+def test_group_cycle_ends() -> None:
+    groups = (
+        f'<group id="G1">{ref("urn:story", "text")}<groupRef idref="G2"/></group>'
+        f'<group id="G2">{ref("urn:pic:1", "picture")}<groupRef idref="G1"/></group>'
+    )
+    (entry,) = get_provider("newsml").parse(message(package("urn:pkg", groups))).packages
+    assert [m.guid for m in entry.members] == ["urn:story", "urn:pic:1"]
+
+
+def ninjs_story(uri: str, associations: list, version: int = 1) -> dict:
+    return {
+        "uri": uri,
+        "version": str(version),
+        "type": "text",
+        "headline": "朝市のニュース",
+        "associations": associations,
+    }
+
+
+def test_ninjs_associations_by_reference_make_a_package() -> None:
+    story = ninjs_story(
+        "urn:n:story",
+        [
+            {"name": "a", "uri": "urn:n:pic1", "type": "picture"},
+            {
+                "name": "b",
+                "uri": "urn:n:pic2",
+                "type": "picture",
+                "renditions": [{"name": "main", "href": "https://img.example/n2.jpg"}],
+            },
+        ],
+    )
+    result = get_provider("ninjs").parse(json.dumps([story]).encode())
+    (entry,) = result.entries
+    (pkg,) = result.packages
+    assert [m.guid for m in pkg.members] == ["urn:n:story", "urn:n:pic1", "urn:n:pic2"]
+    # The picture carried whole is a picture too, so the package does not wait for it.
+    assert [p.guid for p in result.pictures] == ["urn:n:pic2"]
+
+
+def test_ninjs_association_to_itself_is_refused() -> None:
+    story = ninjs_story("urn:n:story", [{"name": "a", "uri": "urn:n:story", "type": "picture"}])
+    result = get_provider("ninjs").parse(json.dumps([story]).encode())
+    assert not result.entries and "自分自身" in result.errors[0].message
+
+
+def test_ninjs_embedded_pictures_alone_make_no_package() -> None:
+    story = ninjs_story(
+        "urn:n:story",
+        [
+            {
+                "name": "a",
+                "uri": "urn:n:pic",
+                "type": "picture",
+                "renditions": [{"name": "main", "href": "https://img.example/x.jpg"}],
+            }
+        ],
+    )
+    result = get_provider("ninjs").parse(json.dumps([story]).encode())
+    assert not result.packages and result.entries[0].images[0].url == "https://img.example/x.jpg"
+
+
+# --- Ingest --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def g2_source(db, world):
+    from kisha.wire.models import WireSource
+
+    return WireSource.objects.create(name="G2通信", format="newsml", default_section=world)
+
+
+def ingest(source, *items: str):
+    return wire_ingest_bytes(source=source, data=message(*items), origin="test")
+
+
+def story_pictures(source):
+    return wire_item_pictures(item=WireItem.objects.get(source=source, guid="urn:story"))
+
+
+def test_package_first_then_members_arrive(g2_source, django_assert_max_num_queries):
+    summary = ingest(g2_source, package("urn:pkg", MAIN))
+    assert summary.ingested == 1 and not WireItem.objects.exists()
+    ingest(g2_source, text_item("urn:story"), picture_item("urn:pic:2"))
+    pictures = story_pictures(g2_source)
+    assert pictures.package.guid == "urn:pkg"
+    assert [(p.guid, p.received) for p in pictures.pictures] == [
+        ("urn:pic:1", False),
+        ("urn:pic:2", True),
+        ("urn:pic:3", False),
+    ]
+    assert pictures.waiting == 2
+    ingest(g2_source, picture_item("urn:pic:3"), picture_item("urn:pic:1"))
+    item = WireItem.objects.get(guid="urn:story")
+    with django_assert_max_num_queries(3):
+        pictures = wire_item_pictures(item=item)
+    assert pictures.waiting == 0
+    assert [p.url for p in pictures.received] == [
+        "https://img.example/1.jpg",
+        "https://img.example/2.jpg",
+        "https://img.example/3.jpg",
+    ]
+    assert pictures.received[0].credit == "サンプル通信/写真部"
+
+
+def test_a_new_package_version_changes_members_and_order(g2_source):
+    ingest(
+        g2_source,
+        text_item("urn:story"),
+        *(picture_item(f"urn:pic:{n}") for n in (1, 2, 3)),
+        package("urn:pkg", MAIN),
+    )
+    reordered = (
+        f'<group id="G1">{ref("urn:pic:3", "picture")}{ref("urn:story", "text")}'
+        f"{ref('urn:pic:1', 'picture')}</group>"
+    )
+    assert ingest(g2_source, package("urn:pkg", reordered, version="2")).updated == 1
+    assert [p.guid for p in story_pictures(g2_source).pictures] == ["urn:pic:3", "urn:pic:1"]
+    # An older package version arriving late changes nothing.
+    assert ingest(g2_source, package("urn:pkg", MAIN, version="1")).ignored_older == 1
+    assert [p.guid for p in story_pictures(g2_source).pictures] == ["urn:pic:3", "urn:pic:1"]
+    assert WirePackage.objects.get().members.count() == 3
+
+
+def test_withheld_picture_and_text_member_of_unknown_kind_are_left_out(g2_source):
+    groups = f'<group id="G1">{ref("urn:story")}{ref("urn:other")}{ref("urn:pic:1")}</group>'
+    ingest(
+        g2_source,
+        text_item("urn:story"),
+        text_item("urn:other"),
+        picture_item("urn:pic:1", status="withheld"),
+        package("urn:pkg", groups),
+    )
+    assert story_pictures(g2_source).pictures == []
+    ingest(g2_source, picture_item("urn:pic:1", version="2"))
+    assert [p.guid for p in story_pictures(g2_source).pictures] == ["urn:pic:1"]
+
+
+def test_picture_versions(g2_source):
+    ingest(g2_source, picture_item("urn:pic:1", version="2"))
+    assert ingest(g2_source, picture_item("urn:pic:1", version="1")).ignored_older == 1
+    assert ingest(g2_source, picture_item("urn:pic:1", version="2")).unchanged == 1
+    assert WirePicture.objects.count() == 1
+
+
+def test_self_referencing_package_is_logged_and_nothing_stored(g2_source):
+    bad = package("urn:pkg", f'<group id="G1">{ref("urn:story", "text")}{ref("urn:pkg")}</group>')
+    summary = ingest(g2_source, bad)
+    assert summary.errors == 1 and not WirePackage.objects.exists()
+    assert "references itself" in WireIngestError.objects.get().message
+
+
+def test_item_without_package_shows_its_own_images(g2_source):
+    ingest(g2_source, text_item("urn:story"))
+    assert story_pictures(g2_source).package is None
+
+
+def test_admin_item_view_lists_package_pictures(g2_source, client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("desk", "d@example.com", "pw"))
+    ingest(g2_source, text_item("urn:story"), picture_item("urn:pic:1"), package("urn:pkg", MAIN))
+    item = WireItem.objects.get(guid="urn:story")
+    response = client.get(f"/admin/wire/items/inspect/{item.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "朝市パッケージ" in html and "説明 urn:pic:1" in html
+    assert "未着の写真が2件" in html
