@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "kisha.rankings",
     "kisha.wire",
     "kisha.search",
+    "kisha.recommend",
     "kisha.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("kisha.rankings.urls")),
     path("", include("kisha.wire.urls")),
     path("", include("kisha.search.urls")),
+    path("", include("kisha.recommend.urls")),
     path("-/", include("kisha.core.urls")),  # health and metrics, not public (kisha/core/ops.py)
 ]
 

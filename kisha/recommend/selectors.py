@@ -1,0 +1,193 @@
+"""Reads: what may be recommended, an article's related list, and a reader's blend.
+
+Every list is read through the news listing rules (kisha.news.selectors.article_cards: live,
+not under a view restriction) and without embargoed or expired pages, at the moment it is shown:
+a stored list that names an article unpublished since is simply shorter.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kisha.core.memo import generation_key
+
+from .conf import conf
+from .models import RelatedArticle
+
+logger = logging.getLogger("kisha.recommend")
+POOL_KEY = "recommend:pool"
+# The order a reader's list is filled in: r related to what they read, p popular now, f fresh.
+BLEND = "rrprfrprfr"
+
+
+def eligible_articles() -> QuerySet:
+    """Articles that may be recommended: live, public, past their go-live time (an embargo
+    set on a live page's next revision never leaks through) and not expired."""
+    from kisha.news.selectors import article_cards
+
+    now = timezone.now()
+    return (
+        article_cards()
+        .prefetch_related(None)
+        .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+    )
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    title: str
+    url: str
+    label: str
+    published_at: object  # datetime
+
+
+def _items(ids: list[int], *, limit: int) -> list[Item]:
+    """The eligible ones of `ids`, in that order, as what a list item shows."""
+    from kisha.news.selectors import section_for, topic_for
+
+    if not ids:
+        return []
+    pages = {page.id: page for page in eligible_articles().filter(id__in=ids)}
+    items = []
+    for article_id in ids:
+        page = pages.get(article_id)
+        if page is None:
+            continue
+        topic = topic_for(page)
+        section = section_for(page) if topic is None else None
+        items.append(
+            Item(
+                id=page.id,
+                title=page.card_title,
+                url=page.url or "",
+                label=topic.title if topic else (section.label if section else ""),
+                published_at=page.first_published_at,
+            )
+        )
+        if len(items) >= limit:
+            break
+    return items
+
+
+def related_ids(*, article_id: int) -> list[int]:
+    return list(
+        RelatedArticle.objects.filter(article_id=article_id)
+        .order_by("rank")
+        .values_list("related_id", flat=True)
+    )
+
+
+def related_items(*, article_id: int, topic_id: int | None = None, limit: int) -> list[Item]:
+    """An article's related list; short lists are filled with the latest of its topic, then the
+    latest of all, so the block keeps its size (the per-reader script swaps it in place)."""
+    ids = [i for i in related_ids(article_id=article_id) if i != article_id]
+    items = _items(ids, limit=limit)
+    if len(items) < limit:
+        seen = {article_id, *(item.id for item in items)}
+        filler = eligible_articles().exclude(id__in=seen)
+        more: list[int] = []
+        if topic_id:
+            more = list(
+                filler.filter(primary_topic_id=topic_id).values_list("id", flat=True)[:limit]
+            )
+        if len(more) < limit:
+            more += [
+                i
+                for i in filler.exclude(id__in=more).values_list("id", flat=True)[:limit]
+                if i not in more
+            ]
+        items += _items(more, limit=limit - len(items))
+    return items
+
+
+def _pool_build() -> dict[str, list[int]]:
+    from kisha.rankings.selectors import rankings_get
+
+    try:
+        popular = [entry.article.id for entry in rankings_get(limit=20).get("24h", [])]
+    except Exception:  # the rankings are a nice-to-have here: fresh articles still answer
+        logger.exception("recommend: rankings unavailable")
+        popular = []
+    fresh = list(eligible_articles().values_list("id", flat=True)[:20])
+    return {"popular": popular, "fresh": fresh}
+
+
+def pool() -> dict[str, list[int]]:
+    """Popular-now and fresh article ids, shared by every worker for a short while."""
+    key = generation_key(POOL_KEY)
+    try:
+        found = cache.get(key)
+    except Exception:
+        found = None
+    if found is None:
+        found = _pool_build()
+        try:
+            cache.set(key, found, int(conf("KISHA_RECOMMEND_POOL_SECONDS")))
+        except Exception:
+            logger.warning("recommend: could not cache the pool")
+    return found
+
+
+def history_scores(history: list[int]) -> list[int]:
+    """Articles related to what the reader read, best first: each read article's list,
+    weighted down the further back it was read."""
+    if not history:
+        return []
+    position = {article_id: n for n, article_id in enumerate(history)}
+    scores: dict[int, float] = {}
+    for owner, related, score in RelatedArticle.objects.filter(
+        article_id__in=list(position)
+    ).values_list("article_id", "related_id", "score"):
+        scores[related] = scores.get(related, 0.0) + score / (1.0 + 0.5 * position[owner])
+    return sorted(scores, key=lambda i: (-scores[i], -i))
+
+
+def blend(*, personal: list[int], popular: list[int], fresh: list[int], read: set[int], size: int):
+    """Fill `size` places in the BLEND order from the three queues, skipping read and repeated
+    articles; an empty queue gives its place to the next one that has something."""
+    queues = {"r": list(personal), "p": list(popular), "f": list(fresh)}
+    chosen: list[int] = []
+    seen = set(read)
+
+    def take(kind: str) -> bool:
+        queue = queues[kind]
+        while queue:
+            candidate = queue.pop(0)
+            if candidate not in seen:
+                seen.add(candidate)
+                chosen.append(candidate)
+                return True
+        return False
+
+    n = 0
+    while len(chosen) < size and any(queues.values()):
+        kind = BLEND[n % len(BLEND)]
+        n += 1
+        if not take(kind):
+            for other in "rpf":
+                if take(other):
+                    break
+    return chosen
+
+
+def reader_items(*, history: list[int], limit: int) -> list[Item]:
+    """The per-reader list: related to the reader's history, popular now and fresh, never an
+    article already read. `history` is most recent first and already bounded by the caller."""
+    shared = pool()
+    read = set(history)
+    # Chosen with room to spare: some ids may have become ineligible since they were stored.
+    chosen = blend(
+        personal=history_scores(history),
+        popular=shared["popular"],
+        fresh=shared["fresh"],
+        read=read,
+        size=limit + 6,
+    )
+    return _items(chosen, limit=limit)
