@@ -29,7 +29,9 @@ def page_items(request, page) -> list[Item]:
     if cached is not None and cached[0] == page.id:
         return cached[1]
     limit = int(conf("KISHA_RECOMMEND_STORED"))
-    items = related_items(article_id=page.id, topic_id=page.primary_topic_id, limit=limit)
+    items = related_items(
+        article_id=page.id, topic_id=page.primary_topic_id, limit=limit, request=request
+    )
     if request is not None:
         request._kisha_recommend = (page.id, items)
         tags_add(request, *(page_tag(item.id) for item in items))

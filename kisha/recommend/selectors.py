@@ -48,8 +48,9 @@ class Item:
     published_at: object  # datetime
 
 
-def _items(ids: list[int], *, limit: int) -> list[Item]:
-    """The eligible ones of `ids`, in that order, as what a list item shows."""
+def _items(ids: list[int], *, limit: int, request=None) -> list[Item]:
+    """The eligible ones of `ids`, in that order, as what a list item shows. With `request`,
+    Wagtail keeps the sites' root paths on it rather than asking its cache once per URL."""
     from kisha.news.selectors import section_for, topic_for
 
     if not ids:
@@ -66,7 +67,7 @@ def _items(ids: list[int], *, limit: int) -> list[Item]:
             Item(
                 id=page.id,
                 title=page.card_title,
-                url=page.url or "",
+                url=page.get_url(request) or "",
                 label=topic.title if topic else (section.label if section else ""),
                 published_at=page.first_published_at,
             )
@@ -84,11 +85,13 @@ def related_ids(*, article_id: int) -> list[int]:
     )
 
 
-def related_items(*, article_id: int, topic_id: int | None = None, limit: int) -> list[Item]:
+def related_items(
+    *, article_id: int, topic_id: int | None = None, limit: int, request=None
+) -> list[Item]:
     """An article's related list; short lists are filled with the latest of its topic, then the
     latest of all, so the block keeps its size (the per-reader script swaps it in place)."""
     ids = [i for i in related_ids(article_id=article_id) if i != article_id]
-    items = _items(ids, limit=limit)
+    items = _items(ids, limit=limit, request=request)
     if len(items) < limit:
         seen = {article_id, *(item.id for item in items)}
         filler = eligible_articles().exclude(id__in=seen)
@@ -103,7 +106,7 @@ def related_items(*, article_id: int, topic_id: int | None = None, limit: int) -
                 for i in filler.exclude(id__in=more).values_list("id", flat=True)[:limit]
                 if i not in more
             ]
-        items += _items(more, limit=limit - len(items))
+        items += _items(more, limit=limit - len(items), request=request)
     return items
 
 
@@ -177,7 +180,7 @@ def blend(*, personal: list[int], popular: list[int], fresh: list[int], read: se
     return chosen
 
 
-def reader_items(*, history: list[int], limit: int) -> list[Item]:
+def reader_items(*, history: list[int], limit: int, request=None) -> list[Item]:
     """The per-reader list: related to the reader's history, popular now and fresh, never an
     article already read. `history` is most recent first and already bounded by the caller."""
     shared = pool()
@@ -190,4 +193,4 @@ def reader_items(*, history: list[int], limit: int) -> list[Item]:
         read=read,
         size=limit + 6,
     )
-    return _items(chosen, limit=limit)
+    return _items(chosen, limit=limit, request=request)

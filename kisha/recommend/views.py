@@ -54,7 +54,9 @@ def recommend_api(request: HttpRequest) -> HttpResponse:
     if is_bot(request.headers.get("User-Agent", "")):
         history = []
     try:
-        items = reader_items(history=history, limit=int(conf("KISHA_RECOMMEND_STORED")))
+        items = reader_items(
+            history=history, limit=int(conf("KISHA_RECOMMEND_STORED")), request=request
+        )
         main, side = split(items)
         html = render_to_string("recommend/fragment.html", {"main": main, "side": side})
     except Exception:
