@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from kisha.core.cachetags import page_tag, tags_add
 
 from .conf import conf
+from .rules import section_tag
 from .selectors import Item, related_items
 
 
@@ -28,13 +29,22 @@ def page_items(request, page) -> list[Item]:
     cached = getattr(request, "_kisha_recommend", None) if request is not None else None
     if cached is not None and cached[0] == page.id:
         return cached[1]
+    from kisha.news.selectors import section_for
+
     limit = int(conf("KISHA_RECOMMEND_STORED"))
+    section = section_for(page)
     items = related_items(
-        article_id=page.id, topic_id=page.primary_topic_id, limit=limit, request=request
+        article_id=page.id,
+        topic_id=page.primary_topic_id,
+        section_id=section.id if section else None,
+        limit=limit,
+        request=request,
     )
     if request is not None:
         request._kisha_recommend = (page.id, items)
         tags_add(request, *(page_tag(item.id) for item in items))
+        if section is not None:
+            tags_add(request, section_tag(section.id))
     return items
 
 

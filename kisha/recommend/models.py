@@ -85,3 +85,36 @@ class RelatedArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} #{self.rank} → {self.related_id}"
+
+
+class RecommendRule(models.Model):
+    """An editor's say over the block in one section: an article pinned to the top of every
+    list shown on that section's articles, or kept out of them."""
+
+    PIN = "pin"
+    BLOCK = "block"
+    ACTIONS = [(PIN, "先頭に固定する"), (BLOCK, "表示しない")]
+
+    section = models.ForeignKey(
+        "news.SectionPage", on_delete=models.CASCADE, related_name="+", verbose_name="セクション"
+    )
+    article = models.ForeignKey(
+        "news.ArticlePage", on_delete=models.CASCADE, related_name="+", verbose_name="記事"
+    )
+    action = models.CharField("扱い", max_length=5, choices=ACTIONS, default=PIN)
+    note = models.CharField("メモ", max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "article"],
+                name="recommend_rule_unique",
+                violation_error_message="このセクションには、この記事の設定がすでにあります。",
+            )
+        ]
+        ordering = ["section_id", "action", "id"]
+        verbose_name = "おすすめの固定・除外"
+        verbose_name_plural = "おすすめの固定・除外"
+
+    def __str__(self) -> str:
+        return f"{self.section} / {self.article}（{self.get_action_display()}）"

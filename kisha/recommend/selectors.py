@@ -18,6 +18,7 @@ from kisha.core.memo import generation_key
 
 from .conf import conf
 from .models import RelatedArticle
+from .rules import any_rules, apply, rules_for
 
 logger = logging.getLogger("kisha.recommend")
 POOL_KEY = "recommend:pool"
@@ -86,14 +87,21 @@ def related_ids(*, article_id: int) -> list[int]:
 
 
 def related_items(
-    *, article_id: int, topic_id: int | None = None, limit: int, request=None
+    *,
+    article_id: int,
+    topic_id: int | None = None,
+    section_id: int | None = None,
+    limit: int,
+    request=None,
 ) -> list[Item]:
-    """An article's related list; short lists are filled with the latest of its topic, then the
-    latest of all, so the block keeps its size (the per-reader script swaps it in place)."""
-    ids = [i for i in related_ids(article_id=article_id) if i != article_id]
+    """An article's related list, after its section's pins and blocks; short lists are filled
+    with the latest of its topic, then the latest of all, so the block keeps its size (the
+    per-reader script swaps it in place)."""
+    rules = rules_for(section_id)
+    ids = apply(related_ids(article_id=article_id), rules, exclude={article_id})
     items = _items(ids, limit=limit, request=request)
     if len(items) < limit:
-        seen = {article_id, *(item.id for item in items)}
+        seen = {article_id, *rules.blocked, *(item.id for item in items)}
         filler = eligible_articles().exclude(id__in=seen)
         more: list[int] = []
         if topic_id:
@@ -180,11 +188,24 @@ def blend(*, personal: list[int], popular: list[int], fresh: list[int], read: se
     return chosen
 
 
+def section_of(article_id: int) -> int | None:
+    """The section of an article, by its tree path (one query)."""
+    from wagtail.models import Page
+
+    from kisha.news.selectors import section_for
+
+    path = Page.objects.filter(id=article_id).values_list("path", flat=True).first()
+    section = section_for(Page(path=path)) if path else None
+    return section.id if section else None
+
+
 def reader_items(*, history: list[int], limit: int, request=None) -> list[Item]:
     """The per-reader list: related to the reader's history, popular now and fresh, never an
-    article already read. `history` is most recent first and already bounded by the caller."""
+    article already read; with the pins and blocks of the section of the page being read
+    (`history[0]`). `history` is most recent first and already bounded by the caller."""
     shared = pool()
     read = set(history)
+    rules = rules_for(section_of(history[0]) if history and any_rules() else None)
     # Chosen with room to spare: some ids may have become ineligible since they were stored.
     chosen = blend(
         personal=history_scores(history),
@@ -193,4 +214,4 @@ def reader_items(*, history: list[int], limit: int, request=None) -> list[Item]:
         read=read,
         size=limit + 6,
     )
-    return _items(chosen, limit=limit, request=request)
+    return _items(apply(chosen, rules, exclude=read), limit=limit, request=request)

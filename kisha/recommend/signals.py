@@ -4,6 +4,7 @@ taken-down article meanwhile: every list is read through the listing rules (sele
 and the page that showed it is purged by tag (p<id>) with everything else that showed it."""
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from wagtail.signals import page_published, page_unpublished
@@ -39,3 +40,17 @@ def on_unpublished(sender, instance, **kwargs):
         from .tasks import remove_related
 
         _enqueue(remove_related, instance.id)
+
+
+@receiver(post_save, sender="recommend.RecommendRule", dispatch_uid="kisha.recommend.rule")
+@receiver(post_delete, sender="recommend.RecommendRule", dispatch_uid="kisha.recommend.rule-del")
+def on_rule_change(sender, instance, **kwargs):
+    """A pin or block changes the block on every article of its section: every worker drops its
+    rules memo, and the cached pages of the section's articles go (by their section tag)."""
+    from kisha.core.frontend_cache import purge_after_commit
+    from kisha.core.memo import generation_bump
+
+    from .rules import section_tag
+
+    generation_bump()
+    purge_after_commit(tags=[section_tag(instance.section_id)])
