@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "KISHA_RECOMMEND_TAG_BONUS": 0.05,
     # Recency decay: an article this many days apart from the one read weighs half as much
     # in the part of the score that decays.
-    "KISHA_RECOMMEND_HALF_LIFE_DAYS": 60,
+    "KISHA_RECOMMEND_HALF_LIFE_DAYS": 7,
     # Per-reader answers: history ids read at most, and the API's body limit in bytes.
     "KISHA_RECOMMEND_HISTORY": 20,
     "KISHA_RECOMMEND_MAX_BODY": 2048,

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from kisha.core.memo import generation_key
@@ -103,17 +103,12 @@ def related_items(
     if len(items) < limit:
         seen = {article_id, *rules.blocked, *(item.id for item in items)}
         filler = eligible_articles().exclude(id__in=seen)
-        more: list[int] = []
-        if topic_id:
-            more = list(
-                filler.filter(primary_topic_id=topic_id).values_list("id", flat=True)[:limit]
+        if topic_id:  # the topic's latest first, then the latest of all: one query either way
+            same = Case(When(primary_topic_id=topic_id, then=Value(1)), default=Value(0))
+            filler = filler.annotate(same_topic=same).order_by(
+                "-same_topic", "-first_published_at", "-id"
             )
-        if len(more) < limit:
-            more += [
-                i
-                for i in filler.exclude(id__in=more).values_list("id", flat=True)[:limit]
-                if i not in more
-            ]
+        more = list(filler.values_list("id", flat=True)[: limit - len(items)])
         items += _items(more, limit=limit - len(items), request=request)
     return items
 
