@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kisha.wire",
     "kisha.search",
     "kisha.magazine",
+    "kisha.recommend",
     "kisha.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

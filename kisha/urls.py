@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("kisha.search.urls")),
     path("", include("kisha.newsletter.urls")),
     path("", include("kisha.series.urls")),  # series feeds
+    path("", include("kisha.recommend.urls")),
     path("-/", include("kisha.core.urls")),  # health and metrics, not public (kisha/core/ops.py)
 ]
 
