@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     # Recency decay: an article this many days apart from the one read weighs half as much
     # in the part of the score that decays.
     "KISHA_RECOMMEND_HALF_LIFE_DAYS": 7,
+    # At most this many articles of one series in a related list (kisha.series).
+    "KISHA_RECOMMEND_PER_SERIES": 2,
     # Per-reader answers: history ids read at most, and the API's body limit in bytes.
     "KISHA_RECOMMEND_HISTORY": 20,
     "KISHA_RECOMMEND_MAX_BODY": 2048,

@@ -10,7 +10,8 @@ articles, so a story's follow-ups outrank a look-alike from years before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .conf import conf
@@ -70,9 +71,12 @@ def rank(
     *,
     weights: Weights,
     limit: int,
+    series: Mapping[int, frozenset[int]] | None = None,
+    per_series: int = 2,
 ) -> list[tuple[int, float]]:
     """The best `limit` other articles, (id, score) best first; never the article itself,
-    never an article without metadata (not eligible: unpublished, restricted, embargoed)."""
+    never an article without metadata (not eligible: unpublished, restricted, embargoed), and
+    at most `per_series` of any one series (`series`: article id → its series ids)."""
     own = metas.get(article_id)
     if own is None:
         return []
@@ -85,7 +89,28 @@ def rank(
             continue
         scored.append((round(final_score(sim, own, meta, weights), 6), other))
     scored.sort(key=lambda pair: (-pair[0], -pair[1]))
-    return [(other, score) for score, other in scored[:limit]]
+    if not series:
+        return [(other, score) for score, other in scored[:limit]]
+    ranked = [(other, score) for score, other in scored]
+    return series_capped(ranked, series, per_series=per_series)[:limit]
+
+
+def series_capped(
+    ranked: list[tuple[int, float]], series: Mapping[int, frozenset[int]], *, per_series: int
+) -> list[tuple[int, float]]:
+    """`ranked` without the entries past the `per_series`-th of any one series: a travel
+    series of forty episodes must not fill the whole block."""
+    if not series:
+        return ranked
+    seen: Counter[int] = Counter()
+    kept = []
+    for other, score in ranked:
+        member_of = series.get(other, frozenset())
+        if any(seen[s] >= per_series for s in member_of):
+            continue
+        seen.update(member_of)
+        kept.append((other, score))
+    return kept
 
 
 def postings_from_vectors(

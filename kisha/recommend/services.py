@@ -17,9 +17,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from kisha.series.selectors import series_memberships
+
 from .conf import conf
 from .models import ArticleVector, RelatedArticle, TermPosting, TermStat
-from .scoring import Meta, Weights, postings_from_vectors, rank, similarities
+from .scoring import Meta, Weights, postings_from_vectors, rank, series_capped, similarities
 from .selectors import eligible_articles
 from .text import term_counts, tfidf_vector
 
@@ -152,7 +154,15 @@ def related_update(*, article_id: int) -> list[tuple[int, float]]:
             ).values_list("article_id", "topic_id", "tags", "published_at")
         }
         metas[article_id] = _meta(row.topic_id, row.tags, row.published_at)
-        ranked = rank(article_id, sims, metas, weights=weights, limit=stored)
+        ranked = rank(
+            article_id,
+            sims,
+            metas,
+            weights=weights,
+            limit=stored,
+            series=series_memberships(page_ids=[article_id, *sims]),
+            per_series=int(conf("KISHA_RECOMMEND_PER_SERIES")),
+        )
         _write_list(article_id, ranked)
         _offer(article_id, ranked, stored=stored)
         purge_after_commit(tags=[page_tag(article_id)])
@@ -169,12 +179,18 @@ def _offer(article_id: int, ranked: list[tuple[int, float]], *, stored: int) -> 
     ):
         if related != article_id:
             lists[owner].append((related, score))
+    series = series_memberships(
+        page_ids={article_id, *(i for pairs in lists.values() for i, _ in pairs)}
+    )
+    per_series = int(conf("KISHA_RECOMMEND_PER_SERIES"))
     for other, score in ranked:
         current = sorted(lists[other], key=lambda pair: (-pair[1], -pair[0]))
         if len(current) >= stored and current[-1][1] >= score:
             continue
         updated = sorted([*current, (article_id, score)], key=lambda pair: (-pair[1], -pair[0]))
-        _write_list(other, updated[:stored])
+        updated = series_capped(updated, series, per_series=per_series)
+        if article_id in {i for i, _ in updated[:stored]}:
+            _write_list(other, updated[:stored])
 
 
 def _rows_insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
@@ -243,9 +259,17 @@ def related_refresh(
     stored = int(conf("KISHA_RECOMMEND_STORED"))
     weights = Weights.from_settings()
     related: list[tuple[int, int, float, int]] = []  # rows as tuples: model instances weigh 1 KB
+    series = series_memberships()
+    per_series = int(conf("KISHA_RECOMMEND_PER_SERIES"))
     for article_id, vector in vectors.items():
         ranked = rank(
-            article_id, similarities(vector, postings), metas, weights=weights, limit=stored
+            article_id,
+            similarities(vector, postings),
+            metas,
+            weights=weights,
+            limit=stored,
+            series=series,
+            per_series=per_series,
         )
         related.extend(
             (article_id, other, score, n) for n, (other, score) in enumerate(ranked, start=1)

@@ -3,6 +3,7 @@ or how many series an article is in (tests/series/test_selectors.py counts them)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -346,6 +347,18 @@ def series_holding(*, page_id: int) -> QuerySet[SeriesPage]:
     return SeriesPage.objects.filter(
         id__in=SeriesItem.objects.filter(page_id=page_id).values("series_id")
     )
+
+
+def series_memberships(*, page_ids: Iterable[int] | None = None) -> dict[int, frozenset[int]]:
+    """{page id: the live series listing it} for `page_ids` (every listed page when None), in
+    one query: what recommendations use to show at most two articles of one series."""
+    items = SeriesItem.objects.filter(series__live=True)
+    if page_ids is not None:
+        items = items.filter(page_id__in=list(page_ids))
+    found: dict[int, set[int]] = {}
+    for page_id, series_id in items.values_list("page_id", "series_id"):
+        found.setdefault(page_id, set()).add(series_id)
+    return {page_id: frozenset(ids) for page_id, ids in found.items()}
 
 
 def series_feed_articles(*, series: SeriesPage) -> QuerySet[ArticlePage]:

@@ -116,3 +116,37 @@ def test_short_lists_are_filled_from_the_topic_then_the_latest(newsroom):
     items = related_items(article_id=page.id, topic_id=page.primary_topic_id, limit=6)
     assert len(items) == 6 and page.id not in [i.id for i in items]
     assert {topic_of(newsroom, i.id) for i in items[:3]} == {"markets"}
+
+
+def test_at_most_two_articles_of_one_series(newsroom, home, django_capture_on_commit_callbacks):
+    """The issue's rule: a long series must not fill a related list. Three of the four Korea
+    stories are one series; the fourth's list keeps two of them, and an unrelated story takes
+    the third place. Publishing a fifth Korea story keeps to the rule too."""
+    from kisha.series.factories import SeriesIndexPageFactory, SeriesPageFactory, series_fill
+
+    korea = newsroom["korea"]
+    series = SeriesPageFactory(parent=SeriesIndexPageFactory(parent=home), title="米朝協議の行方")
+    series_fill(series, korea[1:])
+    series.save_revision().publish()
+    related_refresh()
+    members = {page.id for page in korea[1:]}
+    ids = related_ids(article_id=korea[0].id)
+    assert len([i for i in ids if i in members]) == 2
+    assert len(ids) == len(set(ids)) >= 3
+
+    page = ArticlePageFactory(
+        parent=korea[0].get_parent(),
+        title="米朝、非核化協議を来月再開へ　制裁緩和の条件を調整",
+        slug="korea-fifth",
+        lead="米朝は非核化協議を来月にも再開することで一致した。",
+        body=[("paragraph", "<p>北朝鮮は制裁緩和を求め、米国は非核化の検証を重視している。</p>")],
+        primary_topic=korea[0].primary_topic,
+        live=False,
+    )
+    series_fill(series, [page])
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    members.add(page.id)
+    assert len([i for i in related_ids(article_id=page.id) if i in members]) <= 2
+    for owner in (korea[0], *korea[1:]):
+        assert len([i for i in related_ids(article_id=owner.id) if i in members]) <= 2
