@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from kisha.core.cachetags import author_tag, tags_add
 from kisha.core.models import BasePage, KishaImage
+from kisha.core.routing import route_direct
 from kisha.core.text import count_characters, reading_minutes
 
 from .blocks import ArticleBodyBlock
@@ -83,11 +84,12 @@ class HomePage(CachedRestrictionsMixin, BasePage):
         verbose_name = "ホーム"
 
     def route(self, request, path_components):
-        """Find `/<section>/<article>/…` in one query instead of Wagtail's four.
+        """Find `/<section>/<article>/…` in one query instead of Wagtail's four, and any other
+        page in two (kisha.core.routing).
 
         Wagtail walks the tree a level at a time, with a query for the child and another for its
         specific type at each level; articles are most of the traffic, so they get a short cut.
-        Anything else (and a miss) takes Wagtail's own route, which also gives the 404.
+        A miss takes Wagtail's own route, which also gives the 404.
         """
         from .selectors import sections
 
@@ -104,6 +106,10 @@ class HomePage(CachedRestrictionsMixin, BasePage):
             )
             if article is not None:
                 return article.route(request, path_components[2:])
+        if path_components:
+            found = route_direct(self, request, path_components)
+            if found is not None:
+                return found
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
