@@ -16,15 +16,18 @@ can never come back and make a memo built inside that transaction look current.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import connection
 
 T = TypeVar("T")
+logger = logging.getLogger("kisha.memo")
 
 CONTENT = "content"
 _TABLE = "core_generation"
@@ -129,6 +132,27 @@ def generation_key(base: str) -> str:
     """A shared-cache key that changes with the content generation: a cached fragment showing
     pages is never read after a change, even when deleting it failed (the cache was down)."""
     return f"{base}:g{generation()}"
+
+
+def generation_cached(base: str, build: Callable[[], T], *, timeout: float) -> T:
+    """`build()`'s value, shared by every worker and server through the cache under a
+    generation key (so no change to what it shows is ever followed by an old copy), built
+    again when missing. A cache that fails costs the build, never the value: reads and writes
+    that raise (a diskcache error; the Redis cache turns its own errors into misses) are
+    logged and skipped. `None` is not a cacheable value: build something else for "nothing"."""
+    key = generation_key(base)
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.warning("cache read failed for %s", base, exc_info=True)
+        value = None
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("cache write failed for %s", base, exc_info=True)
+    return value
 
 
 def _task_started(**kwargs) -> None:

@@ -11,13 +11,11 @@ tags_showing), which is exactly what shows a sidebar block.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from kisha.core.memo import generation_key
+from kisha.core.memo import generation_cached
 from kisha.core.text import truncate_width
 
 from .conf import conf
@@ -30,22 +28,13 @@ from .selectors import (
     products_on_offer,
 )
 
-logger = logging.getLogger("kisha.magazine")
-
 
 def _cached(name: str, build: Callable[[], str]) -> str:
-    key = generation_key(f"kisha:magazine:{name}:{today_jst().isoformat()}")
-    try:
-        html = cache.get(key)
-    except Exception:
-        html = None
-    if html is None:
-        html = build()
-        try:
-            cache.set(key, html, int(conf("KISHA_MAGAZINE_FRAGMENT_SECONDS")))
-        except Exception:
-            logger.warning("magazine: could not cache the %s fragment", name)
-    return html
+    return generation_cached(
+        f"kisha:magazine:{name}:{today_jst().isoformat()}",
+        build,
+        timeout=int(conf("KISHA_MAGAZINE_FRAGMENT_SECONDS")),
+    )
 
 
 def magazine_block_context() -> dict:

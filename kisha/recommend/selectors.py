@@ -11,11 +11,10 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from kisha.core.memo import generation_key
+from kisha.core.memo import generation_cached
 
 from .conf import conf
 from .models import RelatedArticle
@@ -129,19 +128,11 @@ def related_items(
     digest = hashlib.blake2b(
         repr((ids, topic_id, limit, host)).encode(), digest_size=12
     ).hexdigest()
-    key = generation_key(f"recommend:items:{article_id}:{digest}")
-    try:
-        cached = cache.get(key)
-    except Exception:  # a failing cache costs the queries, never the block
-        cached = None
-    if cached is not None:
-        return cached
-    items = _related_build(article_id, ids, rules, topic_id, limit, request)
-    try:
-        cache.set(key, items, ITEMS_SECONDS)
-    except Exception:
-        logger.warning("recommend: could not cache a related list")
-    return items
+    return generation_cached(
+        f"recommend:items:{article_id}:{digest}",
+        lambda: _related_build(article_id, ids, rules, topic_id, limit, request),
+        timeout=ITEMS_SECONDS,
+    )
 
 
 def _related_build(article_id, ids, rules, topic_id, limit, request) -> list[Item]:
@@ -173,18 +164,9 @@ def _pool_build() -> dict[str, list[int]]:
 
 def pool() -> dict[str, list[int]]:
     """Popular-now and fresh article ids, shared by every worker for a short while."""
-    key = generation_key(POOL_KEY)
-    try:
-        found = cache.get(key)
-    except Exception:
-        found = None
-    if found is None:
-        found = _pool_build()
-        try:
-            cache.set(key, found, int(conf("KISHA_RECOMMEND_POOL_SECONDS")))
-        except Exception:
-            logger.warning("recommend: could not cache the pool")
-    return found
+    return generation_cached(
+        POOL_KEY, _pool_build, timeout=int(conf("KISHA_RECOMMEND_POOL_SECONDS"))
+    )
 
 
 def history_scores(history: list[int]) -> list[int]:

@@ -10,36 +10,27 @@ news.services.tags_showing purges its whole site (every page shows the sidebar).
 
 from __future__ import annotations
 
-import logging
-
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from kisha.core.memo import generation_key
+from kisha.core.memo import generation_cached
 
 from .conf import conf
 
-logger = logging.getLogger("kisha.series")
 FRAGMENT_KEY = "kisha:series:sidebar"
 
 
 def series_block_html() -> str:
     """The block's HTML, empty when no series is live; cached until the next publish."""
-    key = generation_key(FRAGMENT_KEY)
-    try:
-        html = cache.get(key)
-    except Exception:
-        html = None
-    if html is None:
+
+    def build() -> str:
         from .selectors import series_sidebar
 
         entries = series_sidebar()
-        html = render_to_string("series/sidebar.html", {"series_list": entries}) if entries else ""
-        try:
-            cache.set(key, html, int(conf("KISHA_SERIES_FRAGMENT_SECONDS")))
-        except Exception:
-            logger.warning("series: could not cache the sidebar block")
-    return html
+        return render_to_string("series/sidebar.html", {"series_list": entries}) if entries else ""
+
+    return generation_cached(
+        FRAGMENT_KEY, build, timeout=int(conf("KISHA_SERIES_FRAGMENT_SECONDS"))
+    )
 
 
 def series_slot(request, context: dict) -> str:
