@@ -630,6 +630,9 @@ KISHA_NEWSLETTER_LEASE_SECONDS = config_int("KISHA_NEWSLETTER_LEASE_SECONDS", 30
 KISHA_NEWSLETTER_RUN_SECONDS = config_int("KISHA_NEWSLETTER_RUN_SECONDS", 50, minimum=1)
 KISHA_NEWSLETTER_RESEND_UNCERTAIN = config_bool("KISHA_NEWSLETTER_RESEND_UNCERTAIN", False)
 KISHA_NEWSLETTER_FROM = config("KISHA_NEWSLETTER_FROM", "")
+KISHA_NEWSLETTER_AUTO_GRACE_SECONDS = config_int(
+    "KISHA_NEWSLETTER_AUTO_GRACE_SECONDS", 3 * 3600, minimum=60
+)
 # Sign-up posts one client address may make per hour, counted across every worker and server.
 KISHA_NEWSLETTER_SIGNUP_LIMIT = config_int("KISHA_NEWSLETTER_SIGNUP_LIMIT", 10, minimum=1)
 # Series (kisha/series, docs/series.md) sit above news and seo: they read both.

@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "KISHA_NEWSLETTER_SIGNUP_WINDOW": 3600,
     # Sender of confirmation mails (a list's own sender is used for its digests).
     "KISHA_NEWSLETTER_FROM": "",
+    # 定期配信: a list's scheduled time missed by more than this (the scheduler was down) is
+    # skipped, not mailed late.
+    "KISHA_NEWSLETTER_AUTO_GRACE_SECONDS": 3 * 3600,
     # Digest contents.
     "KISHA_NEWSLETTER_TOP_STORIES": 5,
     "KISHA_NEWSLETTER_PER_SECTION": 3,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -32,6 +33,12 @@ class Weekday(models.IntegerChoices):
     SUN = 6, "日曜日"
 
 
+class AutoMailing(models.TextChoices):
+    MANUAL = "manual", "手動（編集者が作成）"
+    DRAFT = "draft", "配信時刻に下書きを作成（編集者が確認して配信）"
+    SEND = "send", "配信時刻に自動で作成・配信"
+
+
 class NewsletterList(models.Model):
     """One メールマガジン (毎朝のニュース, 週間ランキング, 速報) with its sender and schedule."""
 
@@ -42,6 +49,13 @@ class NewsletterList(models.Model):
     send_time = models.TimeField("配信時刻（日本時間）", null=True, blank=True)
     weekday = models.PositiveSmallIntegerField(
         "配信曜日（毎週の場合）", choices=Weekday.choices, null=True, blank=True
+    )
+    auto_mailing = models.CharField(
+        "定期配信",
+        max_length=10,
+        choices=AutoMailing.choices,
+        default=AutoMailing.MANUAL,
+        help_text="毎日・毎週のリストで、配信時刻にサイトの記事からダイジェストを作成します。",
     )
     sender_name = models.CharField("差出人名", max_length=60)
     sender_email = models.EmailField("差出人アドレス")
@@ -60,6 +74,7 @@ class NewsletterList(models.Model):
         FieldPanel("schedule"),
         FieldPanel("send_time"),
         FieldPanel("weekday"),
+        FieldPanel("auto_mailing"),
         FieldPanel("sender_name"),
         FieldPanel("sender_email"),
         FieldPanel("in_sidebar"),
@@ -74,6 +89,18 @@ class NewsletterList(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.schedule == Schedule.WEEKLY and self.weekday is None:
+            errors["weekday"] = "毎週のリストには配信曜日を選んでください。"
+        if self.auto_mailing != AutoMailing.MANUAL:
+            if self.schedule == Schedule.ALERT:
+                errors["auto_mailing"] = "速報のリストは定期配信できません。記事ごとに配信します。"
+            elif self.send_time is None:
+                errors["send_time"] = "定期配信には配信時刻が必要です。"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def schedule_label(self) -> str:
@@ -166,6 +193,9 @@ class Mailing(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The list's scheduled time this mailing was made for (定期配信), unique per list: a tick
+    # run twice, or by two schedulers, makes one mailing per time.
+    slot = models.DateTimeField("定期配信の回", null=True, blank=True, editable=False)
     started_at = models.DateTimeField("配信開始", null=True, blank=True)
     finished_at = models.DateTimeField("配信完了", null=True, blank=True)
     # Frozen when the send starts, with placeholders for each reader's links: every reader gets
@@ -177,6 +207,13 @@ class Mailing(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["newsletter", "slot"],
+                condition=models.Q(slot__isnull=False),
+                name="newsletter_mailing_one_per_slot",
+            )
+        ]
         verbose_name = "配信"
         verbose_name_plural = "配信"
 

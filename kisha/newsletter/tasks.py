@@ -22,12 +22,18 @@ def mailing_send_task(mailing_id: int) -> None:
 
 @task()
 def mailings_tick() -> None:
-    """Periodic: start scheduled mailings that are due, and go on sending every mailing still
-    sending (after a crash, a restart or a 4xx's back-off)."""
+    """Periodic: make the 定期配信 mailings that are due (schedule.py), start scheduled mailings
+    whose time has come, and go on sending every mailing still sending (after a crash, a
+    restart or a 4xx's back-off)."""
     import logging
 
+    from .schedule import mailings_plan
     from .sending import mailing_send, mailings_due
 
+    try:
+        mailings_plan()
+    except Exception:  # a list's digest that cannot be made must not stop the sends under way
+        logging.getLogger("kisha.newsletter").exception("newsletter: planning failed")
     for mailing_id in mailings_due():
         try:
             mailing_send(mailing_id=mailing_id)
