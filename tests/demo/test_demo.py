@@ -199,6 +199,14 @@ def test_command_prints_credentials_and_logs_in(client):
     assert "パスワード" in printed and "Password" in printed
     user = get_user_model().objects.get(username="admin")
     assert user.is_superuser and user.check_password("demo-secret-42")
+    # The newsletter lists readers can sign up for, the morning one in the sidebar.
+    from kisha.newsletter.models import NewsletterList
+
+    lists = {n.slug: n for n in NewsletterList.objects.all()}
+    assert set(lists) == {"morning", "weekly-ranking", "breaking"}
+    for newsletter in lists.values():
+        newsletter.full_clean()  # each schedule is one the admin accepts
+    assert "メールマガジン 3 種類" in printed
     # Through the login form: django-axes needs the request, which client.login() doesn't pass.
     response = client.post(
         "/admin/login/", {"username": "admin", "password": "demo-secret-42", "next": "/admin/"}

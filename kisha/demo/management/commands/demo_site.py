@@ -16,6 +16,7 @@ from kisha.core.sites import site_url
 from kisha.demo.activity import demo_views, demo_wire
 from kisha.demo.services import DEFAULT_SEED, demo_build
 from kisha.magazine.demo import magazine_demo_build
+from kisha.newsletter.demo import demo_newsletters
 from kisha.series.demo import demo_series
 
 ADMIN_USERNAME = "admin"
@@ -106,6 +107,7 @@ class Command(BaseCommand):
                 wire = demo_wire(seed=options["seed"])
                 self.stdout.write(f"閲覧履歴 {views} 件を追加、速報 {wire} 件")
             self.stdout.write(f"連載 {demo_series()} 本")
+            self.stdout.write(f"メールマガジン {demo_newsletters()} 種類")
         password = admin_password(explicit=options["admin_password"])
         admin_ensure(password=password)
         site = site_url()
