@@ -467,6 +467,8 @@ KISHA_WIRE_TICKER_SECONDS = config_int("KISHA_WIRE_TICKER_SECONDS", 30, minimum=
 KISHA_WIRE_DOWNLOAD_PICTURES = config_bool("KISHA_WIRE_DOWNLOAD_PICTURES", True)
 KISHA_WIRE_PICTURE_MAX_BYTES = config_int("KISHA_WIRE_PICTURE_MAX_BYTES", 20_000_000, minimum=1)
 KISHA_WIRE_PICTURE_BATCH = config_int("KISHA_WIRE_PICTURE_BATCH", 50, minimum=1)
+KISHA_WIRE_PICTURE_ATTEMPTS = config_int("KISHA_WIRE_PICTURE_ATTEMPTS", 5, minimum=1)
+KISHA_WIRE_PICTURE_BACKOFF_SECONDS = config_int("KISHA_WIRE_PICTURE_BACKOFF_SECONDS", 60, minimum=1)
 
 # --- Health and metrics -----------------------------------------------------------------------
 # /-/health/ and /-/metrics answer only these peer addresses (REMOTE_ADDR, never

@@ -8,6 +8,7 @@ class WireConfig(AppConfig):
     # The task enqueues a poll for each source whose own interval has passed.
     periodic_tasks = {
         "kisha.wire.tasks.wire_poll_due_sources": 30,
+        "kisha.wire.tasks.wire_retry_pictures": 60,
         "kisha.wire.tasks.wire_prune_old_runs": 86_400,
         "kisha.wire.tasks.wire_prune_old_items": 86_400,
     }

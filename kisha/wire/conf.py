@@ -34,6 +34,10 @@ DEFAULTS: dict[str, Any] = {
     "KISHA_WIRE_PICTURE_MAX_BYTES": 20_000_000,
     # Pictures one download task fetches before it enqueues the next (a poll can bring hundreds).
     "KISHA_WIRE_PICTURE_BATCH": 50,
+    # A picture whose download failed in a way that may pass (timeout, 5xx) is tried again
+    # after BACKOFF, 2×BACKOFF, 4×… seconds, ATTEMPTS tries in all.
+    "KISHA_WIRE_PICTURE_ATTEMPTS": 5,
+    "KISHA_WIRE_PICTURE_BACKOFF_SECONDS": 60,
     # Extra providers by format name: {"name": "dotted.path.Provider"}.
     "KISHA_WIRE_PROVIDERS": {},
 }

@@ -60,12 +60,18 @@ _NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:
 
 
 class FetchError(Exception):
-    """A fetch was refused or failed; ``status`` is the HTTP status when there was one."""
+    """A fetch was refused or failed; ``status`` is the HTTP status when there was one.
+    ``transient`` says trying again later may succeed: a timeout, a connection or name lookup
+    that failed, or an answer of 408, 429 or 5xx (not a refused or malformed URL, a 404, or a
+    body over the size cap)."""
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, transient: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.transient = transient or (
+            status is not None and (status >= 500 or status in (408, 429))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +199,7 @@ def _validated_address(target: _Target, resolver: Resolver, allow_private: bool)
         try:
             addresses = [str(a) for a in resolver(target.host, target.port)]
         except (OSError, UnicodeError) as exc:
-            raise FetchError(f"could not resolve {target.host!r}: {exc}") from None
+            raise FetchError(f"could not resolve {target.host!r}: {exc}", transient=True) from None
     if not addresses:
         raise FetchError(f"{target.host!r} did not resolve to any address")
     for address in addresses:
@@ -338,7 +344,7 @@ def _get(
 ) -> tuple[int, dict[str, str], bytes | None]:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise FetchError("timed out / タイムアウトしました")
+        raise FetchError("timed out / タイムアウトしました", transient=True)
     connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     connection = connection_class(target, ip, remaining, connector)
     expired = threading.Event()
@@ -359,8 +365,10 @@ def _get(
         raise
     except (OSError, http.client.HTTPException, ValueError) as exc:
         if expired.is_set() or isinstance(exc, TimeoutError):
-            raise FetchError(f"timed out fetching {target.host} / タイムアウトしました") from None
-        raise FetchError(f"could not fetch from {target.host}: {exc!r}") from None
+            raise FetchError(
+                f"timed out fetching {target.host} / タイムアウトしました", transient=True
+            ) from None
+        raise FetchError(f"could not fetch from {target.host}: {exc!r}", transient=True) from None
     finally:
         watchdog.cancel()
         connection.close()

@@ -373,6 +373,8 @@ class WirePicture(models.Model):
         "取得状態", max_length=10, choices=DOWNLOAD_CHOICES, default="pending", db_index=True
     )
     download_error = models.TextField("取得エラー", blank=True)
+    attempts = models.PositiveSmallIntegerField("取得の試行回数", default=0)
+    next_attempt_at = models.DateTimeField("次の取得", null=True, blank=True)
     image = models.ForeignKey(
         "core.KishaImage",
         verbose_name="画像",

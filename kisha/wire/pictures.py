@@ -12,6 +12,7 @@ not stored twice. A refused picture keeps its reason on the row and in the inges
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import warnings
@@ -20,6 +21,7 @@ from PIL import Image, UnidentifiedImageError
 
 from django.conf import settings
 from django.core.files.images import ImageFile
+from django.db.models import Q
 from django.utils import timezone
 
 from kisha.core.models import KishaImage
@@ -33,7 +35,12 @@ _GENERIC_TYPES = ("application/octet-stream", "binary/octet-stream", "")
 
 
 class PictureRefused(Exception):
-    """A picture that cannot be stored; the message is the reason shown to the desk."""
+    """A picture that cannot be stored; the message is the reason shown to the desk.
+    ``transient``: the agency's server may answer later (kisha.wire.fetch.FetchError)."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 def _max_pixels() -> int:
@@ -88,7 +95,7 @@ def download(picture: WirePicture) -> KishaImage:
             allow_private=allow_private_fetch(),
         )
     except FetchError as exc:
-        raise PictureRefused(f"取得できません: {exc.message}") from None
+        raise PictureRefused(f"取得できません: {exc.message}", transient=exc.transient) from None
     if not result.content:
         raise PictureRefused("取得できません: 中身が空です")
     media_type = (result.content_type or "").split(";", 1)[0].strip().lower()
@@ -116,32 +123,47 @@ def download(picture: WirePicture) -> KishaImage:
 
 
 def download_pending(*, source_id: int, limit: int | None = None) -> tuple[int, int, bool]:
-    """Download up to ``limit`` pending pictures of a source: (stored, refused, more left).
+    """Download up to ``limit`` due pending pictures of a source: (stored, refused, more left).
 
-    Refusals are written to the picture row and, with their reason, to one ingest-log run.
+    A failure that may pass (a timeout, the agency's 5xx) keeps the picture pending and tries
+    again after KISHA_WIRE_PICTURE_BACKOFF_SECONDS × 2^(attempts−1), up to
+    KISHA_WIRE_PICTURE_ATTEMPTS tries; any other refusal is final. Refusals are written to the
+    picture row and, with their reason, to one ingest-log run.
     """
     limit = limit or int(conf("KISHA_WIRE_PICTURE_BATCH"))
+    now = timezone.now()
     pending = list(
         WirePicture.objects.filter(source_id=source_id, download="pending")
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .select_related("source")
         .order_by("pk")[: limit + 1]
     )
     more = len(pending) > limit
     stored = refused = 0
     failures: list[tuple[WirePicture, str]] = []
+    attempts_max = int(conf("KISHA_WIRE_PICTURE_ATTEMPTS"))
+    backoff = float(conf("KISHA_WIRE_PICTURE_BACKOFF_SECONDS"))
     for picture in pending[:limit]:
         try:
             image = download(picture)
         except PictureRefused as exc:
             refused += 1
+            attempts = picture.attempts + 1
+            if exc.transient and attempts < attempts_max:
+                delay = dt.timedelta(seconds=backoff * 2 ** (attempts - 1))
+                failures.append((picture, f"{exc}（{attempts}回目、あとで再試行します）"))
+                WirePicture.objects.filter(pk=picture.pk).update(
+                    attempts=attempts, next_attempt_at=now + delay, download_error=str(exc)[:2000]
+                )
+                continue
             failures.append((picture, str(exc)))
             WirePicture.objects.filter(pk=picture.pk).update(
-                download="failed", download_error=str(exc)[:2000]
+                download="failed", attempts=attempts, download_error=str(exc)[:2000]
             )
             continue
         stored += 1
         WirePicture.objects.filter(pk=picture.pk).update(
-            download="ok", download_error="", image=image
+            download="ok", download_error="", image=image, attempts=picture.attempts + 1
         )
     if failures:
         source = failures[0][0].source

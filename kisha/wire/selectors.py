@@ -162,6 +162,26 @@ def wire_sources_due(*, now: dt.datetime | None = None) -> list[int]:
     return [source.pk for source in WireSource.objects.filter(enabled=True) if source.is_due(now)]
 
 
+# A pending picture never tried this long after it arrived was left by a worker that stopped
+# (the ingest enqueues its download at once).
+PICTURE_STRANDED = dt.timedelta(minutes=5)
+
+
+def picture_sources_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Ids of sources with a pending picture due again, or stranded untried."""
+    now = now or timezone.now()
+    due = Q(next_attempt_at__lte=now) | Q(
+        next_attempt_at__isnull=True, received_at__lte=now - PICTURE_STRANDED
+    )
+    return sorted(
+        set(
+            WirePicture.objects.filter(download="pending", source__enabled=True)
+            .filter(due)
+            .values_list("source_id", flat=True)
+        )
+    )
+
+
 def wire_item_versions(*, item: WireItem) -> QuerySet[WireItemVersion]:
     return item.versions.order_by("-version")
 

@@ -49,3 +49,15 @@ def wire_prune_old_items() -> int:
 def wire_prune_old_runs() -> int:
     """Keep the ingest log to KISHA_WIRE_LOG_DAYS days."""
     return wire_prune_log()
+
+
+@task()
+def wire_retry_pictures() -> int:
+    """Periodic: a download batch for each source with pictures due again (a retry after a
+    timeout or a 5xx), or left pending by a worker that stopped; returns how many sources."""
+    from kisha.wire.selectors import picture_sources_due
+
+    due = picture_sources_due()
+    for source_id in due:
+        wire_download_pictures.enqueue(source_id)
+    return len(due)

@@ -240,3 +240,114 @@ def test_check_image_and_split_credit_units() -> None:
     assert split_credit("ロイター", "ロイター") == ("ロイター", "")
     assert split_credit("", "ロイター") == ("ロイター", "")
     assert split_credit("Jane Example", "AP") == ("AP", "Jane Example")
+
+
+# --- Retries: a failure that may pass is tried again later, a final one is not ---------------
+
+
+@pytest.fixture
+def flaky(picture_server):
+    """/flaky.jpg answers 503 `failures` times, then the picture; /down.jpg always 503."""
+    state = {"failures": 1, "calls": 0, "url": picture_server.url}
+
+    def handler(request) -> None:
+        state["calls"] += 1
+        if state["calls"] <= state["failures"]:
+            respond(request, 503, b"busy", {"Retry-After": "60"})
+        else:
+            respond(request, 200, jpeg("purple"), {"Content-Type": "image/jpeg"})
+
+    picture_server.routes["/flaky.jpg"] = handler
+    picture_server.routes["/down.jpg"] = lambda r: respond(r, 503, b"down")
+    return state
+
+
+def _due_now(picture: WirePicture) -> None:
+    """What the clock does between tries: the retry time comes."""
+    from django.utils import timezone
+
+    WirePicture.objects.filter(pk=picture.pk).update(next_attempt_at=timezone.now())
+
+
+def test_a_busy_agency_server_is_tried_again_after_a_backoff(ingest, g2_source, flaky, settings):
+    from django.utils import timezone
+
+    settings.KISHA_WIRE_PICTURE_BACKOFF_SECONDS = 60
+    ingest(g2_source, picture_item("urn:pic:1", href=flaky["url"]("/flaky.jpg")))
+    picture = WirePicture.objects.get()
+    assert picture.download == "pending" and picture.attempts == 1
+    assert "HTTP 503" in picture.download_error
+    wait = (picture.next_attempt_at - timezone.now()).total_seconds()
+    assert 50 < wait <= 60
+    error = WireIngestError.objects.get(guid="urn:pic:1")
+    assert "再試行" in error.message
+    # Not due yet: nothing is fetched.
+    assert download_pending(source_id=g2_source.pk) == (0, 0, False)
+    _due_now(picture)
+    assert download_pending(source_id=g2_source.pk) == (1, 0, False)
+    picture.refresh_from_db()
+    assert picture.download == "ok" and picture.image is not None and picture.attempts == 2
+
+
+def test_tries_stop_at_the_limit_and_the_picture_is_failed(ingest, g2_source, flaky, settings):
+    settings.KISHA_WIRE_PICTURE_ATTEMPTS = 3
+    ingest(g2_source, picture_item("urn:pic:1", href=flaky["url"]("/down.jpg")))
+    picture = WirePicture.objects.get()
+    for tries in (2, 3):
+        _due_now(picture)
+        download_pending(source_id=g2_source.pk)
+        picture.refresh_from_db()
+        assert picture.attempts == tries
+    assert picture.download == "failed" and "HTTP 503" in picture.download_error
+    _due_now(picture)
+    assert download_pending(source_id=g2_source.pk) == (0, 0, False)
+
+
+def test_a_timeout_is_tried_again_and_a_404_is_not(ingest, g2_source, picture_server, settings):
+    import time
+
+    settings.KISHA_WIRE_FETCH_TIMEOUT = 0.5
+
+    def slow(request) -> None:
+        time.sleep(2)
+        respond(request, 200, jpeg(), {"Content-Type": "image/jpeg"})
+
+    picture_server.routes["/slow.jpg"] = slow
+    ingest(
+        g2_source,
+        picture_item("urn:pic:slow", href=picture_server.url("/slow.jpg")),
+        picture_item("urn:pic:gone", href=picture_server.url("/gone.jpg")),
+    )
+    rows = {p.guid: p for p in WirePicture.objects.all()}
+    assert rows["urn:pic:slow"].download == "pending" and rows["urn:pic:slow"].attempts == 1
+    assert rows["urn:pic:gone"].download == "failed" and rows["urn:pic:gone"].attempts == 1
+
+
+def test_the_periodic_job_finds_sources_due_again_and_stranded_pictures(ingest, g2_source, flaky):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kisha.wire.selectors import picture_sources_due
+    from kisha.wire.tasks import wire_retry_pictures
+
+    ingest(g2_source, picture_item("urn:pic:1", href=flaky["url"]("/flaky.jpg")))
+    assert picture_sources_due() == []  # waiting for its retry time
+    picture = WirePicture.objects.get()
+    _due_now(picture)
+    assert picture_sources_due() == [g2_source.pk]
+    wire_retry_pictures.call()  # enqueues the batch; the immediate back end runs it
+    picture.refresh_from_db()
+    assert picture.download == "ok"
+    # A picture a stopped worker never tried: found once it has waited a while.
+    stranded = WirePicture.objects.create(
+        source=g2_source,
+        guid="urn:pic:stranded",
+        version=1,
+        url=flaky["url"]("/red.jpg"),
+        received_at=timezone.now() - dt.timedelta(minutes=10),
+    )
+    assert picture_sources_due() == [g2_source.pk]
+    wire_retry_pictures.call()
+    stranded.refresh_from_db()
+    assert stranded.download == "ok"
