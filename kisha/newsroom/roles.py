@@ -112,6 +112,10 @@ MODEL_PERMISSIONS = {
         "wagtailredirects.add_redirect",
         "wagtailredirects.change_redirect",
         "wagtailredirects.delete_redirect",
+        "recommend.view_recommendrule",
+        "recommend.add_recommendrule",
+        "recommend.change_recommendrule",
+        "recommend.delete_recommendrule",
     ),
     WEB: (
         "news.view_author",
@@ -126,6 +130,9 @@ MODEL_PERMISSIONS = {
         "newsletter.view_subscriber",
         "wagtailredirects.add_redirect",
         "wagtailredirects.change_redirect",
+        "recommend.view_recommendrule",
+        "recommend.add_recommendrule",
+        "recommend.change_recommendrule",
     ),
 }
 

@@ -15,7 +15,6 @@ from kisha.newsroom.roles import WORKFLOW
 from tests.newsletter.smtp import SMTPServer
 from tests.processes import free_port
 
-
 pytestmark = pytest.mark.django_db
 
 

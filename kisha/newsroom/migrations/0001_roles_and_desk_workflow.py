@@ -28,6 +28,7 @@ class Migration(migrations.Migration):
         ("news", "0001_initial"),
         ("wire", "0004_picture_download"),
         ("newsletter", "0001_initial"),
+        ("recommend", "0002_recommendrule"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
