@@ -24,9 +24,10 @@ def roles(home, world):
 def staff(roles, django_user_model):
     """`staff(role, username)` makes an active user in that role (role None: no group)."""
 
-    def make(role, username, *, email=None):
+    def make(role, username, *, email=None, password=PASSWORD):
+        # password=None: no hashing, for tests that only force_login.
         user = django_user_model.objects.create_user(
-            username, email or f"{username}@example.jp", PASSWORD
+            username, email or f"{username}@example.jp", password
         )
         if role:
             user.groups.add(roles[role])
@@ -40,19 +41,19 @@ def staff(roles, django_user_model):
 
 @pytest.fixture
 def writer(staff):
-    return staff(WRITER, "kisha_writer")
+    return staff(WRITER, "kisha_writer", password=None)
 
 
 @pytest.fixture
 def desk(staff):
-    return staff(DESK, "kisha_desk")
+    return staff(DESK, "kisha_desk", password=None)
 
 
 @pytest.fixture
 def chief(staff):
-    return staff(CHIEF, "kisha_chief")
+    return staff(CHIEF, "kisha_chief", password=None)
 
 
 @pytest.fixture
 def web(staff):
-    return staff(WEB, "kisha_web")
+    return staff(WEB, "kisha_web", password=None)
