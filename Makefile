@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Quiet Wagtail's INFO logging and run tasks in-process during tests.
 TEST_ENV := KISHA_CACHE_DIR=$$(mktemp -d -t kisha-test-cache.XXXXXX) LOG_LEVEL=WARNING KISHA_TASKS=immediate KISHA_SERVE_MEDIA=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: demo test lint test-sqlite test-postgres system venv bench quality quality-tools services-stop clean
+.PHONY: messages demo test lint test-sqlite test-postgres system venv bench quality quality-tools services-stop clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ venv: $(VENV)/.installed
 
 system:
 	scripts/install-system-packages.sh
+
+# The admin's Japanese (kisha/newsroom/locale): the compiled .mo files are committed, so a new
+# machine needs no gettext; after editing a .po run this (it needs msgfmt from gettext).
+messages: venv
+	$(PY) manage.py compilemessages -l ja -i .venv -i var -i node_modules
 
 # Every absolute URL (canonical links, feeds, sitemaps, social cards) starts with KISHA_SITE_URL,
 # so the demo's follows HOST and PORT unless it is set (docs/distribution.md).

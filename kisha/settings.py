@@ -646,3 +646,13 @@ KISHA_SMARTNEWS_LOGO = config("KISHA_SMARTNEWS_LOGO", "")
 KISHA_SMARTNEWS_DARK_LOGO = config("KISHA_SMARTNEWS_DARK_LOGO", "")
 KISHA_SMARTNEWS_ANALYTICS = config("KISHA_SMARTNEWS_ANALYTICS", "")
 KISHA_PARTNER_DELETED_DAYS = config_int("KISHA_PARTNER_DELETED_DAYS", 7, minimum=1)
+# 編集部 (kisha/newsroom, docs/newsroom.md): the roles, the デスク審査 workflow, the dashboard
+# and the admin's Japanese. Its catalogue comes first so it completes and corrects Wagtail's.
+INSTALLED_APPS = [*INSTALLED_APPS, "kisha.newsroom"]
+LOCALE_PATHS = [BASE_DIR / "kisha" / "newsroom" / "locale"]
+# Workflow mails (submitted, approved, changes requested, comments) go to the desk and the
+# writer, not to every superuser; they leave through Django's mail backend like all mail.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = config("KISHA_NEWSROOM_FROM", "") or DEFAULT_FROM_EMAIL
+# Wagtail's "what's new" banner is English-only and about Wagtail, not the newsroom.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False

@@ -6,10 +6,18 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from kisha.newsroom.views import page_create
 from kisha.seo.sitemaps import sitemap_index
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Before Wagtail's admin: its page create view without autosave (kisha/newsroom/views.py).
+    path(
+        "admin/pages/add/<slug:content_type_app_name>/<slug:content_type_model_name>/"
+        "<int:parent_page_id>/",
+        page_create,
+        name="newsroom_page_create",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap_index, name="sitemap"),  # the index (kisha/seo/sitemaps.py)

@@ -1,0 +1,174 @@
+# ruff: noqa: F811 - the browser fixtures are imported by name, then requested as arguments
+"""The newsroom's journey in Chromium, in Japanese: a writer writes and submits an article, the
+desk finds it on the dashboard, approves it with a comment and a publication time, and the
+wire desk and the authors are a click away. On every screen of the way the visible text may
+hold no Latin-script UI words beyond a short allow-list; screenshots go to docs/newsroom/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from kisha.core.text import JST
+from kisha.news.factories import AuthorFactory
+from kisha.news.models import ArticlePage
+from kisha.newsroom.roles import roles_ensure
+from tests.browser.conftest import (  # noqa: F401
+    DESKTOP,
+    browser,
+    page_at,
+    wagtail_initial_data,
+)
+
+from .conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# KISHA_DOCS_SCREENSHOTS=1 renews docs/newsroom/*.png; otherwise they go to the artifacts.
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = (
+    ROOT / "docs" / "newsroom"
+    if os.environ.get("KISHA_DOCS_SCREENSHOTS") == "1"
+    else ROOT / "artifacts" / "screenshots" / "newsroom"
+)
+
+# Latin-script words allowed on a Japanese screen, each for a reason:
+ALLOWED = {
+    "Kisha",  # the product's name
+    "Wagtail",  # the CMS's name, in the editor-guide link
+    "URL",  # what Japanese editors call a URL
+    "SNS",  # Japanese for social media (the promote tab's SNS 共有 fields)
+    "MOOK",  # the print product type, a Japanese publishing term
+    "Web",  # the Web編集 role's own name
+    "RSS",
+    "JST",
+}
+WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
+
+
+def latin_words(page, *, user_data: set[str]) -> set[str]:
+    """Latin-script words in what the user sees: visible text and placeholders."""
+    text = page.evaluate(
+        """() => {
+            const parts = [document.body.innerText];
+            for (const el of document.querySelectorAll('[placeholder]')) {
+                if (el.offsetParent !== null) parts.push(el.getAttribute('placeholder'));
+            }
+            return parts.join('\\n');
+        }"""
+    )
+    return {w for w in WORD.findall(text) if w not in ALLOWED and w not in user_data}
+
+
+def _shot(page, name):
+    DOCS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOCS / f"{name}.png"), type="png")
+
+
+def _login(page, base, user):
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/admin/")
+
+
+def test_writer_to_desk_to_scheduled_publication_in_japanese(
+    live_server, page_at, home, world, staff, settings
+):
+    roles_ensure()
+    writer = staff("記者", "tanaka")
+    desk = staff("デスク", "suzuki")
+    AuthorFactory(name="田中 花子", slug="tanaka")  # its slug is user data
+    user_data = {"tanaka", "suzuki", "example", "jp"}
+    base = live_server.url
+    found: dict[str, set[str]] = {}
+
+    def check(page, screen):
+        # Loaded, and the sidebar (drawn by script, from the JavaScript catalogue) is there.
+        page.wait_for_load_state("load")
+        page.wait_for_selector(".sidebar-main-menu", state="attached")
+        words = latin_words(page, user_data=user_data)
+        if words:
+            found[screen] = words
+
+    page = page_at(DESKTOP)
+    _login(page, base, writer)
+    check(page, "writer dashboard")
+
+    page.goto(f"{base}/admin/pages/{world.id}/")
+    check(page, "section explorer")
+
+    page.goto(f"{base}/admin/pages/add/news/articlepage/{world.id}/")
+    page.fill("#id_title", "大雨で在来線が運転見合わせ　午後に再開へ")
+    page.fill("#id_lead", "梅雨前線の影響で、在来線の一部区間が朝から運転を見合わせている。")
+    page.get_by_role("tab", name="プロモート").click()
+    page.fill("#id_slug", "heavy-rain-trains")
+    page.get_by_role("tab", name="コンテンツ").click()
+    check(page, "new article")
+    _shot(page, "1-writer-new-article")
+
+    # Submit to the desk: the footer's dropdown holds the workflow action.
+    page.locator("footer [data-w-dropdown-target='toggle']").last.click()
+    page.locator("button[name='action-submit']").click()
+    page.wait_for_url(re.compile(r".*/admin/pages/\d+/edit/.*|.*/admin/pages/\d+/$"))
+    article = ArticlePage.objects.get(slug="heavy-rain-trains")
+    assert article.owner == writer and not article.live
+    assert article.current_workflow_state is not None
+    page.goto(f"{base}/admin/pages/{article.id}/edit/")
+    check(page, "submitted article")
+    _shot(page, "2-writer-submitted")
+
+    page = page_at(DESKTOP)  # the desk at another desk: a browser context of its own
+    _login(page, base, desk)
+    check(page, "desk dashboard")
+    assert page.get_by_text("大雨で在来線が運転見合わせ").first.is_visible()
+    _shot(page, "3-desk-dashboard")
+
+    page.goto(f"{base}/admin/pages/{article.id}/edit/")
+    # Schedule: 公開予定を設定 in the status side panel, an hour from now (JST, the browser's
+    # and the admin's time zone), saved with the draft.
+    go_live = dt.datetime.now(JST) + dt.timedelta(hours=1)
+    page.get_by_role("button", name="状態パネルの開閉").first.click()
+    page.get_by_role("button", name="公開予定を設定").first.click()
+    page.fill("#id_go_live_at", go_live.strftime("%Y-%m-%d %H:%M"))
+    check(page, "desk schedule dialog")
+    _shot(page, "4-desk-schedule")
+    # The date picker can still cover the dialog's button: press it from the page's side.
+    page.locator("#schedule-publishing-dialog button.action-save").evaluate("b => b.click()")
+    page.wait_for_load_state("networkidle")
+
+    page.locator("footer [data-w-dropdown-target='toggle']").last.click()
+    page.locator(
+        "button[data-workflow-action-name='approve'][data-workflow-action-modal-url]"
+    ).first.click()
+    page.wait_for_selector("textarea[name='comment']")
+    page.fill("textarea[name='comment']", "見出しを確認しました。1時間後に公開します。")
+    check(page, "desk approve dialog")
+    _shot(page, "5-desk-approve")
+    page.locator(".modal button[type='submit']").first.click()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        state = article.workflow_states.order_by("-created_at").first()
+        if state.status != "in_progress":
+            break
+        time.sleep(0.2)
+    assert state.status == "approved"
+    article.refresh_from_db()
+    # Scheduled, not live: Wagtail publishes it at the approved time.
+    assert not article.live
+    assert article.latest_revision.approved_go_live_at.astimezone(JST).strftime(
+        "%Y-%m-%d %H:%M"
+    ) == go_live.strftime("%Y-%m-%d %H:%M")
+
+    page.goto(f"{base}/admin/wire/items/")
+    check(page, "wire desk")
+    page.goto(f"{base}/admin/snippets/news/author/")
+    check(page, "authors")
+
+    assert found == {}, found
