@@ -1,0 +1,67 @@
+"""Phrase splitting for line breaks (kisha.core.phrases): BudouX plus the house corrections."""
+
+import pytest
+
+from kisha.core.phrases import phrase_html, phrases, register_phrase_words
+
+HEADLINES = [
+    "米政府、北朝鮮との対話再開に含み　非核化の道筋はなお見えず",
+    "中国の習近平国家主席の経済方針に各国が注目　内需拡大は進むか",
+    "ｽﾏｰﾄﾌｫﾝで動く小型ＡＩ、みなと通信が提供開始",
+    "米朝の実務者協議、サン・ロレンソで再開へ",
+    "",
+    "A",
+    "😀👩‍👩‍👧 絵文字と e\u0301 の混在",
+]
+
+
+@pytest.mark.parametrize("text", HEADLINES)
+def test_phrases_join_back_to_the_text(text):
+    assert "".join(phrases(text)) == text
+
+
+def test_no_break_inside_the_words_of_the_issue():
+    cuts = phrases("米政府、北朝鮮との対話再開に含み　非核化の道筋はなお見えず")
+    assert "なお見えず" in cuts  # BudouX alone gives な|お見えず
+    joined = "|".join(phrases("中国の習近平国家主席の経済方針に各国が注目　内需拡大は進むか"))
+    assert "経済方針に" in joined.split("|")
+    # A full-width space is a break, which BudouX glues to the next phrase.
+    assert "注目\u3000|内需拡大は" in joined
+
+
+def test_registered_words_never_break():
+    # The demo registers its fictional companies and places (kisha.demo.apps).
+    assert "みなと通信が" in phrases("新サービスはみなと通信が提供する")
+    assert any("サン・ロレンソ" in p for p in phrases("協議はサン・ロレンソで再開へ"))
+
+
+def test_keep_setting(settings):
+    settings.KISHA_PHRASE_KEEP = "湊川ロジテック"
+    assert any("湊川ロジテック" in p for p in phrases("湊川ロジテックが新倉庫を開設"))
+
+
+def test_html_is_escaped_and_marked_with_wbr():
+    html = phrase_html('米政府、<script>alert("x")</script>の対話')
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert html.startswith('<span class="phrases">') and html.endswith("</span>")
+    assert "<wbr>" in html
+
+
+def test_no_wbr_next_to_an_ascii_space():
+    html = phrase_html("Apple が新製品")
+    assert "<wbr> " not in html and " <wbr>" not in html
+
+
+def test_empty_and_very_long_text():
+    assert phrase_html("") == ""
+    long = "長い見出しの試験です。" * 1000  # 11,000 characters, past BudouX's chunk
+    assert "".join(phrases(long)) == long
+
+
+def test_a_registered_source_is_used(monkeypatch):
+    from kisha.core import phrases as module
+
+    monkeypatch.setattr(module, "_word_sources", list(module._word_sources))
+    register_phrase_words(lambda: ["鳴門ハーバー商会"])
+    assert any("鳴門ハーバー商会" in p for p in phrases("鳴門ハーバー商会が発表した"))
