@@ -10,6 +10,7 @@ a split costs tens of microseconds, and the fragments that show many titles are 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 
@@ -62,8 +63,8 @@ def phrases(text: str) -> list[str]:
     raw: list[str] = []
     for start in range(0, len(text), _CHUNK):
         raw.extend(chunk for chunk in parser.parse(text[start : start + _CHUNK]) if chunk)
-    # Boundaries to drop: inside a kept word, and after a lone hiragana phrase (BudouX's な|お見えず
-    # for なお見えず: one kana is never a phrase of its own). Boundaries to add: after a
+    # Boundaries to drop: inside a kept word, inside a Latin word or number, and after a lone
+    # hiragana phrase (BudouX's な|お見えず for なお見えず: one kana is never a phrase of its own). Boundaries to add: after a
     # full-width space, which BudouX glues to the next phrase (注目　内需拡大は).
     blocked: set[int] = set()
     pattern = _keep_pattern(keep_words())
@@ -75,12 +76,34 @@ def phrases(text: str) -> list[str]:
     for chunk in raw:
         pieces = re.split(r"(?<=\u3000)(?=[^\u3000])", chunk)
         for piece in pieces:
-            if out and (position in blocked or _lone_kana(out[-1])):
+            if out and (position in blocked or _lone_kana(out[-1]) or _inside_word(out[-1], piece)):
                 out[-1] += piece
             else:
                 out.append(piece)
             position += len(piece)
     return out
+
+
+# keep-all still lets a line break after punctuation inside a phrase (サン・ / ロレンソで);
+# a short phrase with punctuation inside is kept on one line by `.phrases .nobr`. A longer one
+# keeps its break points rather than overflow a phone's line.
+_NOBR_MAX = 12
+
+
+def _breaks_inside(phrase: str) -> bool:
+    inner = phrase.rstrip(" \u3000")[:-1]
+    return (
+        len(phrase) <= _NOBR_MAX
+        and bool(inner)
+        and any(not (ch.isalnum() or unicodedata.combining(ch)) for ch in inner[1:])
+    )
+
+
+def _inside_word(before: str, after: str) -> bool:
+    """BudouX sometimes cuts a Latin word or a number (201|9年): never between two of their
+    characters."""
+    a, b = before[-1:], after[:1]
+    return a.isascii() and b.isascii() and a.isalnum() and b.isalnum()
 
 
 def _lone_kana(phrase: str) -> bool:
@@ -99,7 +122,28 @@ def phrase_html(text: str) -> SafeString:
     for index, part in enumerate(parts):
         if index and not (part[:1] == " " or parts[index - 1][-1:] == " "):
             pieces.append(_WBR)
-        pieces.append(part)  # escaped by format_html_join; _WBR is already safe
+        if _breaks_inside(part):
+            part = format_html('<span class="nobr">{}</span>', part)
+        pieces.append(part)  # escaped by format_html_join; _WBR and nobr spans are safe
     return format_html(
         '<span class="phrases">{}</span>', format_html_join("", "{}", ((p,) for p in pieces))
     )
+
+
+def truncate_phrases(text: str, width: int) -> str:
+    """`text` cut to at most `width` display columns ending in `…`, at a phrase boundary when
+    at least half the width is left filled (国産ロケット、5号機の… rather than …5号機の打ち…);
+    otherwise cut by character like kisha.core.text.truncate_width."""
+    from .text import ELLIPSIS, ELLIPSIS_WIDTH, display_width, truncate_width
+
+    cut = truncate_width(text, width)
+    if not cut.endswith(ELLIPSIS) or cut == text:
+        return cut
+    kept, used = "", 0
+    for phrase in phrases(text):
+        w = display_width(phrase)
+        if used + w > width - ELLIPSIS_WIDTH:
+            break
+        kept, used = kept + phrase, used + w
+    kept = kept.rstrip(" \u3000、。")
+    return kept + ELLIPSIS if kept and display_width(kept) * 2 >= width else cut

@@ -65,3 +65,30 @@ def test_a_registered_source_is_used(monkeypatch):
     monkeypatch.setattr(module, "_word_sources", list(module._word_sources))
     register_phrase_words(lambda: ["鳴門ハーバー商会"])
     assert any("鳴門ハーバー商会" in p for p in phrases("鳴門ハーバー商会が発表した"))
+
+
+def test_cuts_fall_between_phrases():
+    from kisha.core.phrases import truncate_phrases
+    from kisha.core.text import display_width
+
+    title = "国産ロケット、5号機の打ち上げに成功　商業衛星を軌道へ"
+    assert truncate_phrases(title, 28) == "国産ロケット、5号機の…"
+    assert truncate_phrases(title, 200) == title
+    # No phrase boundary in reach: cut by character, never past the width.
+    long_word = "x" * 100
+    cut = truncate_phrases(long_word, 28)
+    assert cut.endswith("…") and display_width(cut) <= 28
+    assert truncate_phrases("", 28) == ""
+
+
+def test_numbers_and_latin_words_stay_whole():
+    cuts = phrases("(2019年 ロイター/Kevin Lamarque)")
+    assert not any(
+        a[-1:].isdigit() and b[:1].isdigit() for a, b in zip(cuts, cuts[1:], strict=False)
+    )
+    assert any("2019年" in p for p in cuts)
+
+
+def test_punctuation_inside_a_short_phrase_does_not_break():
+    html = phrase_html("協議はサン・ロレンソで再開へ")
+    assert '<span class="nobr">サン・ロレンソで</span>' in html
