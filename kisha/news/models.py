@@ -28,6 +28,7 @@ from kisha.core.models import BasePage, KishaImage
 from kisha.core.text import count_characters, reading_minutes
 
 from .blocks import ArticleBodyBlock
+from .forms import ArticlePageForm, AuthorForm, ReadingPageForm
 
 
 def paginate(request, items, per_page: int, *, count: int | None = None):
@@ -182,7 +183,10 @@ class TopicIndexPage(CachedRestrictionsMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["topics"] = TopicPage.objects.child_of(self).live().public().order_by("title")
+        # 五十音 order: by reading (filled from SudachiPy in the admin), then by title.
+        context["topics"] = (
+            TopicPage.objects.child_of(self).live().public().order_by("reading", "title")
+        )
         return context
 
 
@@ -193,7 +197,14 @@ class TopicPage(CachedRestrictionsMixin, BasePage):
     subpage_types: list[str] = []
 
     description = models.TextField("説明", blank=True, max_length=1000)
-    content_panels = [*BasePage.content_panels, FieldPanel("description")]
+    reading = models.CharField(
+        "よみがな",
+        max_length=100,
+        blank=True,
+        help_text="五十音順の並びに使います。空のまま保存すると見出しの読みが入ります。",
+    )
+    content_panels = [*BasePage.content_panels, FieldPanel("reading"), FieldPanel("description")]
+    base_form_class = ReadingPageForm
 
     class Meta:
         verbose_name = "トピック"
@@ -210,7 +221,12 @@ class Author(index.Indexed, models.Model):
     """A byline. A snippet (not a page) so a wire story or several articles can share it."""
 
     name = models.CharField("名前", max_length=100)
-    name_reading = models.CharField("よみがな", max_length=100, blank=True)
+    name_reading = models.CharField(
+        "よみがな",
+        max_length=100,
+        blank=True,
+        help_text="五十音順の並びに使います。空のまま保存すると名前の読みが入ります。",
+    )
     slug = models.SlugField("スラッグ", max_length=100, unique=True, allow_unicode=False)
     role = models.CharField("肩書", max_length=100, blank=True)
     bio = models.TextField("プロフィール", blank=True, max_length=2000)
@@ -232,6 +248,7 @@ class Author(index.Indexed, models.Model):
         FieldPanel("photo"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    base_form_class = AuthorForm
 
     class Meta:
         verbose_name = "執筆者"
@@ -372,6 +389,8 @@ class ArticlePage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
         index.SearchField("body"),
         index.FilterField("first_published_at"),
     ]
+
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = "記事"
