@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kisha.core.memo import generation_key
+from kisha.core.phrases import truncate_phrases
 from kisha.core.slots import esi_include, esi_requested
-from kisha.core.text import truncate_width
 
 from .conf import conf
 from .selectors import rankings_get
@@ -41,7 +41,7 @@ def ranking_headlines(
             for short, title in zip(shorts, titles, strict=True)
         ]
     shown = [
-        title if rank <= FULL_RANKS else truncate_width(title, width)
+        title if rank <= FULL_RANKS else truncate_phrases(title, width)
         for rank, title in enumerate(titles, start=1)
     ]
     alike = {text for text in shown if shown.count(text) > 1}

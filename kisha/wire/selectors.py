@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from kisha.core.characters import newspaper_text
 from kisha.core.models import KishaImage
-from kisha.core.text import jst_datetime, jst_iso, jst_time_dated, truncate_width
+from kisha.core.phrases import truncate_phrases
+from kisha.core.text import jst_datetime, jst_iso, jst_time_dated
 from kisha.news.selectors import SectionInfo, sections
 from kisha.wire.conf import conf
 from kisha.wire.models import (
@@ -95,7 +96,7 @@ def _card(
     return WireCard(
         id=item.id,
         headline=headline,
-        short_headline=truncate_width(headline, width),
+        short_headline=truncate_phrases(headline, width),
         section_label=section.label if section else "",
         time_label=jst_time_dated(item.item_time, now=now),
         time_iso=jst_iso(item.item_time),

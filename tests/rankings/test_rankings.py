@@ -206,7 +206,9 @@ def test_the_fragment_is_cached_and_refreshed(client, articles):
     views(articles[1], 50)
     assert client.get("/fragments/rankings/").content.decode() == first  # cached
     rankings_refresh(now=NOW)  # a refresh clears it
-    assert articles[1].title in client.get("/fragments/rankings/").content.decode().replace("<wbr>", "")
+    assert articles[1].title in client.get("/fragments/rankings/").content.decode().replace(
+        "<wbr>", ""
+    )
 
 
 def test_json_payload_is_valid_utf8_japanese(client, articles):
