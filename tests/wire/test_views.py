@@ -14,6 +14,7 @@ from kisha.core.text import JST, display_width
 from kisha.wire.models import BannerState, WireItem
 from kisha.wire.selectors import TICKER_WIDTH, banner_item, ticker_items, wire_listing
 from kisha.wire.services import wire_ingest_bytes, wire_item_set_banner
+from tests.html import unphrase
 from tests.wire.conftest import ninjs_batch, ninjs_item
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_ticker_on_every_page_shows_label_jst_time_and_cut_headline(client, sour
     assert display_width(cards[0].short_headline) <= TICKER_WIDTH
     # Set by phrase: the text is there with <wbr> between phrases.
     assert f'title="{LONG}"' in html
-    assert cards[0].short_headline in html.replace("<wbr>", "")
+    assert cards[0].short_headline in unphrase(html)
     assert "wire/ticker.js" in html and "wire/wire.css" in html
 
 
@@ -131,7 +132,7 @@ def test_listing_page_groups_recent_items_by_section(client, source, world, busi
     html = response.content.decode()
     assert "<title>ニュース速報 |" in html
     html = html.split('class="layout__main"')[1].split("</main>")[0]  # not the sidebar ticker
-    html = html.replace("<wbr>", "")  # headlines are set by phrase
+    html = unphrase(html)  # headlines are set by phrase
     assert html.index("ワールドの話") < html.index("ビジネスの話")
     assert "三日前の話" not in html and "取消の話" not in html
     assert [group.label for group in wire_listing()] == ["ワールド", "ビジネス"]
@@ -201,7 +202,7 @@ def test_a_ticker_entry_without_an_article_leads_to_the_items_own_page(client, s
     assert response.status_code == 200
     html = response.content.decode().split('class="layout__main"')[1].split("</main>")[0]
     # The text in house style, its source, credit, byline and full JST time; no agency script.
-    assert "スマートフォンで動く小型AI" in html.replace("<wbr>", "")
+    assert "スマートフォンで動く小型AI" in unphrase(html)
     assert "本文の一段落目。" in html and "<script>x()" not in html
     assert "（ロイター）" in html and "ジョン・スミス" in html
     assert "年" in html and "時" in html and "分" in html
