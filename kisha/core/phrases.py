@@ -9,6 +9,7 @@ a split costs tens of microseconds, and the fragments that show many titles are 
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -22,6 +23,11 @@ from django.utils.safestring import SafeString
 # into pieces first so one call never works on more than this many characters at once.
 _CHUNK = 2000
 
+
+logger = logging.getLogger("kisha.core")
+# A split depends on the text, the kept words and these rules; bump when the rules change.
+_MODEL_VERSION = "budoux-0.10/1"
+_CACHE_SECONDS = 7 * 24 * 3600
 
 # Apps add proper nouns that must never break (a house dictionary) from their AppConfig.ready().
 _word_sources: list[Callable[[], Iterable[str]]] = []
@@ -55,7 +61,7 @@ def _parser():
     return budoux.load_default_japanese_parser()
 
 
-def phrases(text: str) -> list[str]:
+def phrases(text: str, *, words: tuple[str, ...] | None = None) -> list[str]:
     """`text` split into phrases; joined they give back `text` exactly."""
     if not text:
         return []
@@ -67,7 +73,7 @@ def phrases(text: str) -> list[str]:
     # hiragana phrase (BudouX's な|お見えず for なお見えず: one kana is never a phrase of its own). Boundaries to add: after a
     # full-width space, which BudouX glues to the next phrase (注目　内需拡大は).
     blocked: set[int] = set()
-    pattern = _keep_pattern(keep_words())
+    pattern = _keep_pattern(keep_words() if words is None else words)
     if pattern is not None:
         for match in pattern.finditer(text):
             blocked.update(range(match.start() + 1, match.end()))
@@ -110,6 +116,32 @@ def _lone_kana(phrase: str) -> bool:
     return len(phrase) == 1 and bool(_HIRAGANA.match(phrase))
 
 
+def cached_phrases(text: str) -> list[str]:
+    """`phrases(text)` through the shared cache: a headline is split once for every worker, not
+    once per render (bench/reading.py). A failing cache only costs the split."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    words = keep_words()
+    digest = hashlib.blake2b(
+        "\x1f".join((_MODEL_VERSION, *words, text)).encode(), digest_size=16
+    ).hexdigest()
+    key = f"phrases:{digest}"
+    try:
+        found = cache.get(key)
+    except Exception:
+        found = None
+    if found is not None:
+        return found
+    parts = phrases(text, words=words)
+    try:
+        cache.set(key, parts, _CACHE_SECONDS)
+    except Exception:
+        logger.warning("phrases: could not cache a split")
+    return parts
+
+
 def phrase_html(text: str) -> SafeString:
     """`text` escaped, with `<wbr>` between its phrases, inside `<span class="phrases">`.
 
@@ -117,7 +149,7 @@ def phrase_html(text: str) -> SafeString:
     """
     if not text:
         return SafeString("")
-    parts = phrases(str(text))
+    parts = cached_phrases(str(text))
     pieces: list[str] = []
     for index, part in enumerate(parts):
         if index and not (part[:1] == " " or parts[index - 1][-1:] == " "):
