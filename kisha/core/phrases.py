@@ -26,13 +26,23 @@ _CHUNK = 2000
 
 logger = logging.getLogger("kisha.core")
 # A split depends on the text, the kept words and these rules; bump when the rules change.
-_MODEL_VERSION = "budoux-0.10/1"
+_MODEL_VERSION = "budoux-0.10/2"
 _CACHE_SECONDS = 7 * 24 * 3600
 
 # Apps add proper nouns that must never break (a house dictionary) from their AppConfig.ready().
 _word_sources: list[Callable[[], Iterable[str]]] = []
 _WBR = SafeString("<wbr>")
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
+
+
+_span_sources: list[Callable[[str], list[tuple[int, int]]]] = []
+
+
+def register_word_spans(source: Callable[[str], list[tuple[int, int]]]) -> None:
+    """Add a dictionary's word boundaries: BudouX boundaries inside a word are dropped
+    (kisha.search registers SudachiPy's, which core may not import)."""
+    if source not in _span_sources:
+        _span_sources.append(source)
 
 
 def register_phrase_words(source: Callable[[], Iterable[str]]) -> None:
@@ -69,7 +79,8 @@ def phrases(text: str, *, words: tuple[str, ...] | None = None) -> list[str]:
     raw: list[str] = []
     for start in range(0, len(text), _CHUNK):
         raw.extend(chunk for chunk in parser.parse(text[start : start + _CHUNK]) if chunk)
-    # Boundaries to drop: inside a kept word, inside a Latin word or number, and after a lone
+    # Boundaries to drop: inside a kept word or a dictionary word (SudachiPy's, registered by
+    # kisha.search: 据え|置き), inside a Latin word or number, and after a lone
     # hiragana phrase (BudouX's な|お見えず for なお見えず: one kana is never a phrase of its own). Boundaries to add: after a
     # full-width space, which BudouX glues to the next phrase (注目　内需拡大は).
     blocked: set[int] = set()
@@ -77,6 +88,9 @@ def phrases(text: str, *, words: tuple[str, ...] | None = None) -> list[str]:
     if pattern is not None:
         for match in pattern.finditer(text):
             blocked.update(range(match.start() + 1, match.end()))
+    for source in _span_sources:
+        for start, end in source(text):
+            blocked.update(range(start + 1, end))
     out: list[str] = []
     position = 0
     for chunk in raw:

@@ -379,3 +379,17 @@ def reading(text: str) -> str:
             form = morpheme.reading_form()
             parts.append(form if form and not morpheme.is_oov() else surface)
     return jaconv.kata2hira("".join(parts)).strip()[:100]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of SudachiPy's words (mode C) of two or more characters,
+    so a line is never broken inside one (kisha.core.phrases: BudouX alone splits 据え|置き).
+    Text over Sudachi's per-call limit gives no spans rather than pieces out of place."""
+    if not text or len(text.encode()) > SUDACHI_MAX_BYTES:
+        return []
+    tokenizer, _skip = _sudachi()
+    try:
+        morphemes = tokenizer.tokenize(text)
+    except SudachiError:
+        return []
+    return [(m.begin(), m.end()) for m in morphemes if m.end() - m.begin() > 1]

@@ -92,3 +92,8 @@ def test_numbers_and_latin_words_stay_whole():
 def test_punctuation_inside_a_short_phrase_does_not_break():
     html = phrase_html("協議はサン・ロレンソで再開へ")
     assert '<span class="nobr">サン・ロレンソで</span>' in html
+
+
+def test_no_break_inside_a_dictionary_word():
+    # BudouX alone gives 据え|置き; SudachiPy's words (registered by kisha.search) veto it.
+    assert not any(p.endswith("据え") for p in phrases("日銀、政策金利据え置き"))
