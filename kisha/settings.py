@@ -656,3 +656,19 @@ WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = config("KISHA_NEWSROOM_FROM", "") or DEFAULT_FROM_EMAIL
 # Wagtail's "what's new" banner is English-only and about Wagtail, not the newsroom.
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+
+# 読みやすさ (docs/reading.md): characters in house style (newspaper | off) and the words kept as
+# typed; photo-credit brackets (follow the caption | half | full); proper nouns a line never
+# breaks inside; what ranking entries read (full headline | short headline).
+KISHA_TEXT_STYLE = config("KISHA_TEXT_STYLE", "newspaper")
+KISHA_TEXT_KEEP = config_list("KISHA_TEXT_KEEP")
+KISHA_CREDIT_BRACKETS = config("KISHA_CREDIT_BRACKETS", "follow")
+KISHA_PHRASE_KEEP = config_list("KISHA_PHRASE_KEEP")
+KISHA_RANKINGS_HEADLINE = config("KISHA_RANKINGS_HEADLINE", "full")
+for _name, _value, _allowed in (
+    ("KISHA_TEXT_STYLE", KISHA_TEXT_STYLE, ("newspaper", "off")),
+    ("KISHA_CREDIT_BRACKETS", KISHA_CREDIT_BRACKETS, ("follow", "half", "full")),
+    ("KISHA_RANKINGS_HEADLINE", KISHA_RANKINGS_HEADLINE, ("full", "short")),
+):
+    if _value not in _allowed:
+        raise ImproperlyConfigured(f"{_name} must be one of {', '.join(_allowed)}, not {_value!r}")

@@ -62,6 +62,17 @@ class KishaImage(AbstractImage):
             year=self.credit_year, agency=self.credit_agency, photographer=self.credit_photographer
         )
 
+    def credit_after(self, caption: str) -> str:
+        """The credit as printed after `caption`, its brackets as wide as the caption's."""
+        from .characters import credit_brackets
+
+        return format_credit(
+            year=self.credit_year,
+            agency=self.credit_agency,
+            photographer=self.credit_photographer,
+            brackets=credit_brackets(caption),
+        )
+
     @property
     def alt(self) -> str:
         return self.default_alt_text or self.title
@@ -122,12 +133,15 @@ def _lock_release(key: str, token: str) -> None:
         logger.warning("rendition lock: cache unavailable on release", exc_info=True)
 
 
-def format_credit(*, year: int | None, agency: str, photographer: str) -> str:
-    """`(2019年 ロイター/Kevin Lamarque)`; any part may be missing, and nothing gives ``""``."""
+def format_credit(
+    *, year: int | None, agency: str, photographer: str, brackets: tuple[str, str] = ("(", ")")
+) -> str:
+    """`(2019年 ロイター/Kevin Lamarque)`; any part may be missing, and nothing gives ``""``.
+    `brackets` is （） after a caption set in full-width brackets (kisha.core.characters)."""
     who = "/".join(part for part in (agency.strip(), photographer.strip()) if part)
     when = f"{year}年" if year else ""
     inner = " ".join(part for part in (when, who) if part)
-    return f"({inner})" if inner else ""
+    return f"{brackets[0]}{inner}{brackets[1]}" if inner else ""
 
 
 class KishaRendition(AbstractRendition):

@@ -57,6 +57,18 @@ def jst_time(value: dt.datetime | None) -> str:
     return f"{t.hour:02d}:{t.minute:02d}"
 
 
+def jst_time_dated(value: dt.datetime | None, *, now: dt.datetime | None = None) -> str:
+    """`15:00` today in JST, `11/28 23:40` on any other day: a list covering two days (the
+    ticker's 48 hours) must say which day a bare time belongs to."""
+    if value is None:
+        return ""
+    t = to_jst(value)
+    today = to_jst(now or dt.datetime.now(dt.UTC)).date()
+    if t.date() == today:
+        return f"{t.hour:02d}:{t.minute:02d}"
+    return f"{t.month}/{t.day} {t.hour:02d}:{t.minute:02d}"
+
+
 def jst_iso(value: dt.datetime | None) -> str:
     """ISO 8601 in JST with offset, for `<time datetime>` and structured data."""
     if value is None:

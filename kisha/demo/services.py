@@ -23,6 +23,7 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 
+from kisha.core.characters import reading_for
 from kisha.core.models import KishaImage
 from kisha.core.text import JST
 from kisha.news.models import (
@@ -34,7 +35,7 @@ from kisha.news.models import (
     TopicIndexPage,
     TopicPage,
 )
-from kisha.news.services import site_ensure_home
+from kisha.news.services import article_normalise_text, site_ensure_home
 
 from . import content as c
 from .images import image_draw, image_specs
@@ -153,7 +154,13 @@ def _ensure_topics(home: HomePage) -> dict[str, TopicPage]:
         page = _child(index, TopicPage, spec.slug)
         if page is None:
             page = _add_published(
-                index, TopicPage(title=spec.title, slug=spec.slug, description=spec.description)
+                index,
+                TopicPage(
+                    title=spec.title,
+                    slug=spec.slug,
+                    description=spec.description,
+                    reading=reading_for(spec.title),
+                ),
             )
         result[spec.slug] = page
     return result
@@ -251,6 +258,7 @@ def _article_create(
         original_author=draft.original_author,
         authors=[authors[slug] for slug in draft.authors],
     )
+    article_normalise_text(article=article)  # as the admin form would (ｽﾏｰﾄﾌｫﾝ → スマートフォン)
     article.tags.set(draft.tags)
     if fast:
         article.live = True

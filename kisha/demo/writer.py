@@ -104,7 +104,9 @@ class _Filler:
             "player": rng.choice(c.PLAYERS).replace(" ", ""),
         }
 
-    def __call__(self, template: str) -> str:
+    def __call__(self, template: str, *, numbers: dict | None = None) -> str:
+        """`template` filled; `numbers` reuses another fill's numbers (a short headline says the
+        same 5号機 as its headline). The numbers used are kept in `self.numbers`."""
         rng = self.rng
         cast = dict(self.cast)
         # The expert is introduced in full the first time, by surname and title afterwards.
@@ -115,33 +117,36 @@ class _Filler:
                 cast["expert_short"] = cast["expert"]
                 self.expert_introduced = True
         job, age = rng.choice(c.RESIDENTS)
-        return template.format(
-            **cast,
-            resident_job=job,
-            resident_age=age,
-            num=rng.randint(2, 9),
-            big=rng.randint(12, 95),
-            pct=f"{rng.randint(1, 9)}.{rng.randint(0, 9)}",
-            day=rng.randint(1, 28),
-        )
+        drawn = {
+            "resident_job": job,
+            "resident_age": age,
+            "num": rng.randint(2, 9),
+            "big": rng.randint(12, 95),
+            "pct": f"{rng.randint(1, 9)}.{rng.randint(0, 9)}",
+            "day": rng.randint(1, 28),
+        }
+        self.numbers = numbers if numbers is not None else drawn
+        return template.format(**cast, **self.numbers)
 
 
 def _pick(
     rng: random.Random, options: tuple[str, ...], fill: _Filler, *, turn: int, low: int, high: int
-) -> str:
+) -> tuple[str, int, dict]:
     """The `turn`-th template (rotating), filled; other templates are tried if it misses the
-    length range, and the closest fit is kept as a last resort."""
+    length range, and the closest fit is kept as a last resort. Returns the text, the index of
+    its template and the numbers it was filled with."""
     start = turn % len(options)
-    ordered = options[start:] + options[:start]
-    best = ""
-    for template in ordered:
+    order = [*range(start, len(options)), *range(start)]
+    best: tuple[str, int, dict] | None = None
+    for position in order:
         for _ in range(3):
-            text = fill(template)
+            text = fill(options[position])
             if low <= len(text) <= high:
-                return text
-            if not best or abs(len(text) - high) < abs(len(best) - high):
-                best = text
-    return best[:high]
+                return text, position, fill.numbers
+            if best is None or abs(len(text) - high) < abs(len(best[0]) - high):
+                best = (text, position, fill.numbers)
+    assert best is not None
+    return best[0][:high], best[1], best[2]
 
 
 def _fits(sentence: str, topic: Topic) -> bool:
@@ -175,10 +180,12 @@ def article_draft(*, seed: int, index: int) -> ArticleDraft:
     wire = index % 5 in (1, 3)  # 40% wire stories
     multi_page = index % 10 == 4  # 10% long features, split into 2–3 pages
 
-    headline = _pick(
+    headline, which, numbers = _pick(
         rng, topic.headlines, fill, turn=turn, low=HEADLINE_CHARS[0], high=HEADLINE_CHARS[1]
     )
-    short = _pick(rng, topic.shorts, fill, turn=turn, low=4, high=SHORT_HEADLINE_MAX)
+    # Each headline template has its own short headline, filled with the same names and numbers,
+    # so a list that shows the short one names the same story.
+    short = fill(topic.shorts[which], numbers=numbers)[:SHORT_HEADLINE_MAX]
 
     facts = list(topic.facts)
     rng.shuffle(facts)

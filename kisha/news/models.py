@@ -29,6 +29,7 @@ from kisha.core.routing import route_direct
 from kisha.core.text import count_characters, reading_minutes
 
 from .blocks import ArticleBodyBlock
+from .forms import ArticlePageForm, AuthorForm, ReadingPageForm
 
 
 def paginate(request, items, per_page: int, *, count: int | None = None):
@@ -188,7 +189,10 @@ class TopicIndexPage(CachedRestrictionsMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["topics"] = TopicPage.objects.child_of(self).live().public().order_by("title")
+        # 五十音 order: by reading (filled from SudachiPy in the admin), then by title.
+        context["topics"] = (
+            TopicPage.objects.child_of(self).live().public().order_by("reading", "title")
+        )
         return context
 
 
@@ -199,7 +203,14 @@ class TopicPage(CachedRestrictionsMixin, BasePage):
     subpage_types: list[str] = []
 
     description = models.TextField("説明", blank=True, max_length=1000)
-    content_panels = [*BasePage.content_panels, FieldPanel("description")]
+    reading = models.CharField(
+        "よみがな",
+        max_length=100,
+        blank=True,
+        help_text="五十音順の並びに使います。空のまま保存すると見出しの読みが入ります。",
+    )
+    content_panels = [*BasePage.content_panels, FieldPanel("reading"), FieldPanel("description")]
+    base_form_class = ReadingPageForm
 
     class Meta:
         verbose_name = "トピック"
@@ -216,7 +227,12 @@ class Author(index.Indexed, models.Model):
     """A byline. A snippet (not a page) so a wire story or several articles can share it."""
 
     name = models.CharField("名前", max_length=100)
-    name_reading = models.CharField("よみがな", max_length=100, blank=True)
+    name_reading = models.CharField(
+        "よみがな",
+        max_length=100,
+        blank=True,
+        help_text="五十音順の並びに使います。空のまま保存すると名前の読みが入ります。",
+    )
     slug = models.SlugField("スラッグ", max_length=100, unique=True, allow_unicode=False)
     role = models.CharField("肩書", max_length=100, blank=True)
     bio = models.TextField("プロフィール", blank=True, max_length=2000)
@@ -238,6 +254,7 @@ class Author(index.Indexed, models.Model):
         FieldPanel("photo"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    base_form_class = AuthorForm
 
     class Meta:
         verbose_name = "執筆者"
@@ -378,6 +395,8 @@ class ArticlePage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
         index.SearchField("body"),
         index.FilterField("first_published_at"),
     ]
+
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = "記事"

@@ -8,6 +8,8 @@ from django.conf import settings
 
 from wagtail.models import Page
 
+from kisha.core.characters import Change, newspaper_text
+
 logger = logging.getLogger(__name__)
 
 
@@ -256,3 +258,36 @@ def site_ensure_home(*, title: str, hostname: str = "localhost", port: int = 80)
             site.save()
         Site.clear_site_root_paths_cache()
     return home
+
+
+# Fields set the way newspapers set them (kisha.core.characters), with the label the editor sees.
+ARTICLE_NORMALISED = {
+    "title": "見出し",
+    "short_headline": "短い見出し",
+    "listing_title": "一覧用タイトル",
+    "lead": "リード",
+    "hero_caption": "キャプション",
+}
+
+
+def normalise_fields(cleaned: dict, labels: dict[str, str]) -> list[Change]:
+    """Put each named text field of `cleaned` into house style in place; say what changed."""
+    changes = []
+    for name, label in labels.items():
+        value = cleaned.get(name)
+        if isinstance(value, str) and value:
+            after = newspaper_text(value)
+            if after != value:
+                cleaned[name] = after
+                changes.append(Change(label=label, before=value, after=after))
+    return changes
+
+
+def article_normalise_text(*, article) -> list[Change]:
+    """Set an article's headline, short headline, listing title, lead and caption in house
+    style (kisha.core.characters), as the admin form does; for pages made outside the admin."""
+    values = {name: getattr(article, name) for name in ARTICLE_NORMALISED}
+    changes = normalise_fields(values, ARTICLE_NORMALISED)
+    for name, value in values.items():
+        setattr(article, name, value)
+    return changes

@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "KISHA_RANKINGS_BUCKET_TTL": 8 * 24 * 3600,
     # Ranks 6–10 in the sidebar are cut to this display width (columns; a kanji is two).
     "KISHA_RANKINGS_CUT_WIDTH": 28,
+    # What each entry reads: "full", the article's headline (the reference page), or "short", its
+    # short headline, falling back to the headline when two entries share one.
+    "KISHA_RANKINGS_HEADLINE": "full",
     # Lifetime of the cached sidebar fragment and JSON, in seconds.
     "KISHA_RANKINGS_FRAGMENT_SECONDS": 30,
     # Hourly rows older than this many days are pruned (daily rows are kept for DAILY_DAYS).

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kisha.core.memo import generation_key
+from kisha.core.phrases import truncate_phrases
 from kisha.core.slots import esi_include, esi_requested
-from kisha.core.text import truncate_width
 
 from .conf import conf
 from .selectors import rankings_get
@@ -20,29 +20,54 @@ from .services import FRAGMENT_CACHE_KEYS
 from .windows import WINDOWS
 
 logger = logging.getLogger("kisha.rankings")
-# Ranks up to this one show the whole short headline; later ranks are cut to a fixed width.
+# Ranks up to this one show the whole headline; later ranks are cut to a fixed width.
 FULL_RANKS = 5
+
+
+def ranking_headlines(
+    articles: list, *, width: int, headline: str = "full"
+) -> list[tuple[str, str]]:
+    """(shown, full) for each ranked article: ranks 1–5 whole, 6–10 cut to `width` columns.
+
+    ``headline="full"`` ranks by the article's headline, as the reference page does; ``"short"``
+    uses each short headline, but any that two entries share falls back to the headline. An entry
+    whose cut would read the same as another's is shown whole, so no two entries read alike.
+    """
+    titles = [a.title for a in articles]
+    if headline == "short":
+        shorts = [a.card_title for a in articles]
+        titles = [
+            short if shorts.count(short) == 1 else title
+            for short, title in zip(shorts, titles, strict=True)
+        ]
+    shown = [
+        title if rank <= FULL_RANKS else truncate_phrases(title, width)
+        for rank, title in enumerate(titles, start=1)
+    ]
+    alike = {text for text in shown if shown.count(text) > 1}
+    shown = [title if text in alike else text for text, title in zip(shown, titles, strict=True)]
+    return list(zip(shown, titles, strict=True))
 
 
 def rankings_block_context() -> dict:
     """What the block shows: per window, the ranked headlines ready to print."""
     width = int(conf("KISHA_RANKINGS_CUT_WIDTH"))
+    style = str(conf("KISHA_RANKINGS_HEADLINE"))
     ranked = rankings_get()
     windows = []
     for key, spec in WINDOWS.items():
-        entries = []
-        for item in ranked[key]:
-            full = item.article.card_title
-            shown = full if item.rank <= FULL_RANKS else truncate_width(full, width)
-            entries.append(
-                {
-                    "rank": item.rank,
-                    "headline": shown,
-                    "full": full,
-                    "cut": shown != full,
-                    "url": item.article.url or "",
-                }
-            )
+        items = ranked[key]
+        headlines = ranking_headlines([i.article for i in items], width=width, headline=style)
+        entries = [
+            {
+                "rank": item.rank,
+                "headline": shown,
+                "full": full,
+                "cut": shown != full,
+                "url": item.article.url or "",
+            }
+            for item, (shown, full) in zip(items, headlines, strict=True)
+        ]
         windows.append({"key": key, "label": spec.label, "entries": entries})
     if not any(window["entries"] for window in windows):
         windows = []  # nothing read yet: the slot renders nothing rather than three empty tabs

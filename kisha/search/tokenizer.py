@@ -231,7 +231,7 @@ def _sudachi() -> tuple[Tokenizer, PosMatcher]:
                 _dictionary = (dictionary, skip)
             dictionary, skip = _dictionary
             # Without "split_a" in the fields, Morpheme.split(A) silently returns no pieces.
-            fields = {"pos", "normalized_form", "split_a"}
+            fields = {"pos", "normalized_form", "split_a", "reading_form"}
             pair = (dictionary.tokenizer(mode=SplitMode.C, fields=fields), skip)
         _local.sudachi = pair
     return pair
@@ -357,3 +357,39 @@ def index_text(text: str) -> str:
     tokens.extend(SUDACHI_PREFIX + term for term in terms)
     tokens.extend(KANJI_PREFIX + k for k in kanji)
     return " ".join(tokens)
+
+
+def reading(text: str) -> str:
+    """The reading of a name or title in hiragana, from SudachiPy's reading forms (米朝関係 →
+    べいちょうかんけい), for 五十音 order. Words the dictionary lacks keep their surface (a Latin
+    word, an unknown kanji name), so the editor checks and corrects the result in the admin."""
+    import jaconv
+
+    text = clean(text or "").strip()
+    if not text:
+        return ""
+    tokenizer, _skip = _sudachi()
+    parts = []
+    for piece in _sudachi_pieces(text):
+        for morpheme in tokenizer.tokenize(piece):
+            surface = morpheme.surface()
+            if morpheme.part_of_speech()[0] in ("空白", "補助記号", "記号"):
+                parts.append(surface)  # a space or ・ reads as itself, not as キゴウ
+                continue
+            form = morpheme.reading_form()
+            parts.append(form if form and not morpheme.is_oov() else surface)
+    return jaconv.kata2hira("".join(parts)).strip()[:100]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of SudachiPy's words (mode C) of two or more characters,
+    so a line is never broken inside one (kisha.core.phrases: BudouX alone splits 据え|置き).
+    Text over Sudachi's per-call limit gives no spans rather than pieces out of place."""
+    if not text or len(text.encode()) > SUDACHI_MAX_BYTES:
+        return []
+    tokenizer, _skip = _sudachi()
+    try:
+        morphemes = tokenizer.tokenize(text)
+    except SudachiError:
+        return []
+    return [(m.begin(), m.end()) for m in morphemes if m.end() - m.begin() > 1]

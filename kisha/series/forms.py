@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from kisha.core.characters import reading_for
+
 
 def _kept(formset) -> list:
     """The formset's forms that will be saved: filled in and not marked for deletion."""
@@ -49,6 +51,8 @@ def series_contained(*, series_ids: set[int]) -> set[int]:
 class SeriesPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
+        if not (cleaned.get("reading") or "").strip() and cleaned.get("title"):
+            cleaned["reading"] = reading_for(cleaned["title"])
         problems = [*self._clean_seasons(), *self._clean_items()]
         if problems:
             self.add_error(None, "連載を保存できません: " + " / ".join(dict.fromkeys(problems)))

@@ -44,7 +44,8 @@ class SeriesIndexPage(CachedRestrictionsMixin, BasePage):
         from .selectors import series_cards
 
         context = super().get_context(request, *args, **kwargs)
-        context["series_list"] = list(series_cards().child_of(self))
+        # 五十音 order by reading; the sidebar keeps the editors' tree order (a curated list).
+        context["series_list"] = list(series_cards().child_of(self).order_by("reading", "title"))
         return context
 
 
@@ -70,12 +71,19 @@ class SeriesPage(CachedRestrictionsMixin, BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    reading = models.CharField(
+        "よみがな",
+        max_length=100,
+        blank=True,
+        help_text="連載一覧の五十音順に使います。空のまま保存するとタイトルの読みが入ります。",
+    )
     show_in_sidebar = models.BooleanField(
         "サイドバーに表示", default=True, help_text="全ページのサイドバーの連載欄に載せます。"
     )
 
     content_panels = [
         *BasePage.content_panels,
+        FieldPanel("reading"),
         FieldPanel("kicker"),
         FieldPanel("description"),
         FieldPanel("cover_image"),

@@ -35,6 +35,7 @@ SERIES_FIELDS = (
     "listing_title",
     "listing_summary",
     "kicker",
+    "reading",
     "description",
     "cover_image_id",
     "show_in_sidebar",

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kisha.core.characters import reading_for
+
 from .models import SeriesIndexPage, SeriesItem, SeriesPage, SeriesSeason
 
 
@@ -64,6 +66,7 @@ def series_publish(
         if series.id in seen:
             raise ValidationError("連載の中にその連載自身を入れることはできません。")
         series.title = title
+        series.reading = series.reading or reading_for(title)
         series.kicker = kicker
         series.description = description
         series.cover_image = cover_image

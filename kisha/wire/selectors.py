@@ -14,8 +14,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from kisha.core.characters import newspaper_text
 from kisha.core.models import KishaImage
-from kisha.core.text import jst_iso, jst_time, truncate_width
+from kisha.core.phrases import truncate_phrases
+from kisha.core.text import jst_datetime, jst_iso, jst_time_dated
 from kisha.news.selectors import SectionInfo, sections
 from kisha.wire.conf import conf
 from kisha.wire.models import (
@@ -53,6 +55,21 @@ class WireCard:
     urgency: int | None
 
 
+_CARD_FIELDS = (
+    "id",
+    "headline",
+    "item_time",
+    "urgency",
+    "section_id",
+    "banner",
+    "source__name",
+    "source__credit",
+    "article__id",
+    "article__live",
+    "article__url_path",
+)
+
+
 def public_items(*, now: dt.datetime | None = None) -> QuerySet[WireItem]:
     """Items readers may see: usable and past any embargo, newest first."""
     now = now or timezone.now()
@@ -60,39 +77,30 @@ def public_items(*, now: dt.datetime | None = None) -> QuerySet[WireItem]:
         WireItem.objects.filter(pubstatus="usable")
         .filter(Q(embargoed__isnull=True) | Q(embargoed__lte=now))
         .select_related("source", "article")
-        .only(
-            "id",
-            "headline",
-            "item_time",
-            "urgency",
-            "section_id",
-            "banner",
-            "source__name",
-            "source__credit",
-            "article__id",
-            "article__live",
-            "article__url_path",
-        )
+        .only(*_CARD_FIELDS)
         .order_by("-item_time", "-id")
     )
 
 
-def _listing_url() -> str:
-    return reverse("wire:listing")
-
-
-def _card(item: WireItem, labels: dict[int, SectionInfo], width: int) -> WireCard:
+def _card(
+    item: WireItem, labels: dict[int, SectionInfo], width: int, now: dt.datetime | None = None
+) -> WireCard:
+    """A reader's view of one item: its link goes to the promoted article when one is live,
+    otherwise to the item's own page (/sokuho/<id>/); its time carries the date unless today."""
     article = item.article
     url = (article.get_url() or "") if article is not None and article.live else ""
     section = labels.get(item.section_id) if item.section_id else None
+    # Agency text is shown in house style (ｽﾏｰﾄﾌｫﾝ → スマートフォン, ＡＩ → AI) but stored as sent,
+    # so the ingest's versions and hashes stay the agency's.
+    headline = newspaper_text(item.headline)
     return WireCard(
         id=item.id,
-        headline=item.headline,
-        short_headline=truncate_width(item.headline, width),
+        headline=headline,
+        short_headline=truncate_phrases(headline, width),
         section_label=section.label if section else "",
-        time_label=jst_time(item.item_time),
+        time_label=jst_time_dated(item.item_time, now=now),
         time_iso=jst_iso(item.item_time),
-        url=url or f"{_listing_url()}#wire-{item.id}",
+        url=url or reverse("wire:item", args=[item.id]),
         article_url=url,
         credit=item.source.credit_text,
         urgency=item.urgency,
@@ -145,7 +153,7 @@ def wire_listing(
     groups: dict[int | None, list[WireCard]] = {}
     for item in items:
         key = item.section_id if item.section_id in labels else None
-        groups.setdefault(key, []).append(_card(item, labels, 200))
+        groups.setdefault(key, []).append(_card(item, labels, 200, now))
     result = [
         ListingGroup(label=section.label, url=section.url, cards=groups[section.id])
         for section in ordered
@@ -154,6 +162,40 @@ def wire_listing(
     if None in groups:
         result.append(ListingGroup(label="その他", url="", cards=groups[None]))
     return result
+
+
+@dataclass(frozen=True)
+class WireItemPage:
+    """What a wire item's own page shows: the text, source, credit and time."""
+
+    card: WireCard
+    summary: str
+    body_html: str
+    byline: str
+    source_name: str
+    time_full: str
+
+
+def wire_item_page(*, item_id: int, now: dt.datetime | None = None) -> WireItemPage | None:
+    """A public item's page, or None when it is unknown, withheld, canceled or embargoed."""
+    from kisha.wire.providers.common import sanitize_html
+
+    item = (
+        public_items(now=now)
+        .only(*_CARD_FIELDS, "summary", "body_html", "byline")
+        .filter(id=item_id)
+        .first()
+    )
+    if item is None:
+        return None
+    return WireItemPage(
+        card=_card(item, _labels(), 200, now),
+        summary=item.summary,
+        body_html=sanitize_html(item.body_html),
+        byline=item.byline,
+        source_name=item.source.name,
+        time_full=jst_datetime(item.item_time),
+    )
 
 
 def wire_sources_due(*, now: dt.datetime | None = None) -> list[int]:

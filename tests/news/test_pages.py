@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from kisha.news.factories import ArticlePageFactory, publish_at
 from kisha.news.models import HomeTopStory
+from tests.html import unphrase
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def test_article_page_shows_every_reference_element(client, article):
     publish_at(article, dt.datetime(2019, 12, 10, 6, 0, tzinfo=dt.UTC))
     response = client.get(article.url)
     assert response.status_code == 200
-    html = response.content.decode()
+    html = unphrase(response.content)
     assert '<html lang="ja">' in html
     assert "米朝首脳、非核化の行程で合意できず" in html
     assert "2019年12月10日(火)15時00分" in html
@@ -34,11 +35,11 @@ def test_article_page_shows_every_reference_element(client, article):
 def test_updated_time_shown_only_after_a_real_edit(client, article):
     first = timezone.now() - dt.timedelta(hours=5)
     publish_at(article, first)
-    assert "更新" not in client.get(article.url).content.decode()
+    assert "更新" not in unphrase(client.get(article.url).content)
     type(article).objects.filter(pk=article.pk).update(
         last_published_at=first + dt.timedelta(hours=2)
     )
-    assert "更新）" in client.get(article.url).content.decode()
+    assert "更新）" in unphrase(client.get(article.url).content)
 
 
 def test_translated_wire_story_shows_original_headline(client, world):
@@ -48,7 +49,7 @@ def test_translated_wire_story_shows_original_headline(client, world):
         original_headline="Talks stall over sanctions relief",
         original_author="Jane Doe",
     )
-    html = client.get(page.url).content.decode()
+    html = unphrase(client.get(page.url).content)
     assert "原題：" in html and "Talks stall over sanctions relief" in html and "Jane Doe" in html
 
 
@@ -59,7 +60,7 @@ def test_home_page_lists_top_and_latest(client, home, world):
         page = ArticlePageFactory(parent=world, title=f"記事見出し{n:02d}")
         publish_at(page, now - dt.timedelta(minutes=n))
         pages.append(page)
-    html = client.get("/").content.decode()
+    html = unphrase(client.get("/").content)
     assert "最新記事" in html
     assert "記事見出し00" in html  # the newest leads
     assert html.index("記事見出し00") < html.index("記事見出し05")
@@ -75,7 +76,7 @@ def test_editor_picked_top_story_leads(client, home, world):
     for n in range(25):
         ArticlePageFactory(parent=world, title=f"新しい記事{n}")
     HomeTopStory.objects.create(home=home, article=old, sort_order=0)
-    html = client.get("/").content.decode()
+    html = unphrase(client.get("/").content)
     assert html.index("編集部が選んだ特集記事") < html.index("新しい記事")
 
 
@@ -85,7 +86,7 @@ def test_section_page_paginates(client, world, settings):
         ArticlePageFactory(parent=world, title=f"ワールド記事{n}")
     first = client.get(world.url)
     assert first.status_code == 200
-    assert "1 / 3 ページ" in first.content.decode()
+    assert "1 / 3 ページ" in unphrase(first.content)
     assert client.get(world.url + "?page=3").status_code == 200
     assert client.get(world.url + "?page=4").status_code == 404
     assert client.get(world.url + "?page=abc").status_code == 404
@@ -95,7 +96,7 @@ def test_section_page_paginates(client, world, settings):
 def test_section_lists_only_its_own_articles(client, world, business):
     ArticlePageFactory(parent=world, title="ワールドの記事")
     ArticlePageFactory(parent=business, title="ビジネスの記事")
-    html = client.get(business.url).content.decode()
+    html = unphrase(client.get(business.url).content)
     assert "ビジネスの記事" in html and "ワールドの記事" not in html
 
 
@@ -103,24 +104,24 @@ def test_topic_and_author_pages_list_their_articles(client, article, topic, auth
     from kisha.news.models import AuthorIndexPage
 
     home.add_child(instance=AuthorIndexPage(title="執筆者", slug="authors"))
-    assert article.title in client.get(topic.url).content.decode()
+    assert article.title in unphrase(client.get(topic.url).content)
     response = client.get(author.url)
     assert response.status_code == 200
-    html = response.content.decode()
+    html = unphrase(response.content)
     assert "ワシントン特派員" in html and article.title in html
     assert client.get("/authors/").status_code == 200
     assert client.get("/authors/no-such-writer/").status_code == 404
 
 
 def test_header_navigation_lists_sections(client, world, business):
-    html = client.get(world.url).content.decode()
+    html = unphrase(client.get(world.url).content)
     assert 'aria-label="セクション"' in html
     assert 'href="/world/" aria-current="page">ワールド' in html
     assert 'href="/business/">ビジネス' in html
 
 
 def test_empty_sidebar_renders_nothing(client, article):
-    html = client.get(article.url).content.decode()
+    html = unphrase(client.get(article.url).content)
     assert "layout__side" not in html
 
 
@@ -142,16 +143,16 @@ class TestMultiPageArticles:
 
     def test_pages_split_at_breaks_with_rel_links(self, client, settings, long_article):
         url = settings.KISHA_SITE_URL + long_article.url
-        first = client.get(long_article.url).content.decode()
+        first = unphrase(client.get(long_article.url).content)
         assert "一ページ目の本文" in first and "二ページ目の本文" not in first
         assert f'<link rel="next" href="{url}2/">' in first
         assert 'rel="prev"' not in first
-        second = client.get(long_article.url + "2/").content.decode()
+        second = unphrase(client.get(long_article.url + "2/").content)
         assert "二ページ目の本文" in second and "一ページ目の本文" not in second
         assert f'<link rel="prev" href="{url}">' in second
         assert f'<link rel="next" href="{url}3/">' in second
         assert "（2ページ目）" in second
-        third = client.get(long_article.url + "3/").content.decode()
+        third = unphrase(client.get(long_article.url + "3/").content)
         assert "三ページ目の本文" in third and 'rel="next"' not in third
 
     def test_out_of_range_pages_are_404(self, client, long_article):
@@ -165,7 +166,7 @@ class TestNotFound:
     def test_missing_slug_is_a_japanese_404(self, client, world):
         response = client.get("/world/no-such-article/")
         assert response.status_code == 404
-        assert "ページが見つかりません" in response.content.decode()
+        assert "ページが見つかりません" in unphrase(response.content)
 
     @pytest.mark.parametrize(
         "url", ["/%E0%A4%A/", "/world/..%2f..%2fetc/passwd", "/world/%00/", "/" + "あ" * 200 + "/"]
@@ -178,8 +179,8 @@ class TestNotFound:
             parent=world, title="未公開の下書き", slug="draft-story", live=False
         )
         assert client.get("/world/draft-story/").status_code == 404
-        assert "未公開の下書き" not in client.get(world.url).content.decode()
-        assert "未公開の下書き" not in client.get("/").content.decode()
+        assert "未公開の下書き" not in unphrase(client.get(world.url).content)
+        assert "未公開の下書き" not in unphrase(client.get("/").content)
         assert draft.pk
 
     def test_server_error_page_is_japanese_without_a_stack_trace(self, client, settings):
@@ -189,7 +190,7 @@ class TestNotFound:
 
         response = server_error(RequestFactory().get("/"))
         assert response.status_code == 500
-        body = response.content.decode()
+        body = unphrase(response.content)
         assert "エラーが発生しました" in body
         assert "Traceback" not in body
 
@@ -214,7 +215,7 @@ def test_restricted_article_is_not_served_to_anonymous_readers(client, world):
     PageViewRestriction.objects.create(page=world, restriction_type="login")
     response = client.get(secret.url)
     assert response.status_code == 302 and "/login" in response["Location"]
-    assert "会員限定の記事" not in response.content.decode()
+    assert "会員限定の記事" not in unphrase(response.content)
 
 
 def test_site_lookup_follows_a_changed_site(client, settings, home, world, topic, article):
@@ -230,18 +231,18 @@ def test_site_lookup_follows_a_changed_site(client, settings, home, world, topic
     response = client.get("/", HTTP_HOST="news.example.jp")
     assert response.status_code == 200
     assert response.context["page"].id == world.id
-    html = response.content.decode()
+    html = unphrase(response.content)
     assert "ワールド" in html and "米朝首脳、非核化の行程で合意できず" in html
     response = client.get("/us-dprk-talks/", HTTP_HOST="news.example.jp")
     assert response.context["page"].id == article.id
-    assert "米国務省の高官は" in response.content.decode()  # the article's lead
+    assert "米国務省の高官は" in unphrase(response.content)  # the article's lead
 
     # Edited to root at the topic page: the next request follows the edit.
     site.root_page = topic
     site.save()
     response = client.get("/", HTTP_HOST="news.example.jp")
     assert response.context["page"].id == topic.id
-    assert "米朝関係" in response.content.decode()
+    assert "米朝関係" in unphrase(response.content)
 
     # Other hosts still get the default site and its home page.
     response = client.get("/", HTTP_HOST="testserver")

@@ -73,7 +73,7 @@ def articles(world):
     for n in range(12):
         page = ArticlePageFactory(
             parent=world,
-            title=f"日銀が金融政策決定会合で現状維持を決めた理由と市場の反応 その{n}",
+            title=f"第{n}回 日銀が金融政策決定会合で現状維持を決めた理由と市場の反応",
             short_headline=f"日銀、現状維持の理由と市場の反応を詳しく読み解く その{n}",
             slug=f"boj-{n}",
         )

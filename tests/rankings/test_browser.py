@@ -45,7 +45,7 @@ def site(home):
     for n in range(12):
         page = ArticlePageFactory(
             parent=world,
-            title=f"日銀が金融政策決定会合で現状維持を決めた理由と市場の反応 その{n}",
+            title=f"第{n}回 日銀が金融政策決定会合で現状維持を決めた理由と市場の反応",
             short_headline=f"日銀、現状維持の理由と市場の反応を詳しく読み解く その{n}",
             slug=f"boj-{n}",
         )
@@ -137,7 +137,7 @@ def test_reading_moves_an_article_up_but_reloads_and_bots_do_not(
         tabs = page.get_by_role("tab")
         assert tabs.all_inner_texts() == ["24時間", "週間", "月間"]
         first = page.locator("#rankings-24h .rankings__item").first
-        assert target.card_title in first.inner_text()
+        assert target.title in first.inner_text()
         screenshot(page, "rankings-home-desktop")
         page.locator(".rankings").screenshot(path=_shot_path("rankings-block-desktop"))
     finally:

@@ -10,10 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kisha.core.text import display_width
+from kisha.core.text import JST, display_width
 from kisha.wire.models import BannerState, WireItem
 from kisha.wire.selectors import TICKER_WIDTH, banner_item, ticker_items, wire_listing
 from kisha.wire.services import wire_ingest_bytes, wire_item_set_banner
+from tests.html import unphrase
 from tests.wire.conftest import ninjs_batch, ninjs_item
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +47,14 @@ def test_ticker_on_every_page_shows_label_jst_time_and_cut_headline(client, sour
         assert 'id="wire-ticker"' in html and "ニュース速報" in html
     cards = ticker_items()
     assert [c.section_label for c in cards] == ["ワールド", "ビジネス"]
-    assert cards[0].time_label == "15:05"
+    # The ticker covers 48 hours: a time of another day (JST) carries its date.
+    today = timezone.localdate(timezone.now(), timezone=JST) == dt.date(2026, 11, 26)
+    assert cards[0].time_label == ("15:05" if today else "11/26 15:05")
     assert cards[0].short_headline.endswith("…")
     assert display_width(cards[0].short_headline) <= TICKER_WIDTH
-    assert f'title="{LONG}"' in html and cards[0].short_headline in html
+    # Set by phrase: the text is there with <wbr> between phrases.
+    assert f'title="{LONG}"' in html
+    assert cards[0].short_headline in unphrase(html)
     assert "wire/ticker.js" in html and "wire/wire.css" in html
 
 
@@ -127,6 +132,7 @@ def test_listing_page_groups_recent_items_by_section(client, source, world, busi
     html = response.content.decode()
     assert "<title>ニュース速報 |" in html
     html = html.split('class="layout__main"')[1].split("</main>")[0]  # not the sidebar ticker
+    html = unphrase(html)  # headlines are set by phrase
     assert html.index("ワールドの話") < html.index("ビジネスの話")
     assert "三日前の話" not in html and "取消の話" not in html
     assert [group.label for group in wire_listing()] == ["ワールド", "ビジネス"]
@@ -169,3 +175,59 @@ def test_reads_cost_a_fixed_number_of_queries(source, article, selector):
     ingest(source, *[ninjs_item(f"urn:b{n}", urgency=1, versioncreated=at(n)) for n in range(40)])
     WireItem.objects.filter(guid__startswith="urn:b1").update(article=article)
     assert count() == few <= 2
+
+
+def test_a_ticker_entry_without_an_article_leads_to_the_items_own_page(client, source):
+    ingest(
+        source,
+        ninjs_item(
+            "urn:own",
+            headline="ｽﾏｰﾄﾌｫﾝで動く小型ＡＩ、提供開始",
+            versioncreated=at(3),
+            byline="ジョン・スミス",
+            bodies=[
+                {
+                    "role": "main",
+                    "contenttype": "text/html",
+                    "value": "<p>本文の一段落目。</p><script>x()</script>",
+                }
+            ],
+        ),
+    )
+    (card,) = ticker_items()
+    item = WireItem.objects.get()
+    assert card.url == f"/sokuho/{item.id}/" and card.article_url == ""
+    assert f'href="/sokuho/{item.id}/"' in client.get("/fragments/ticker/").content.decode()
+    response = client.get(card.url)
+    assert response.status_code == 200
+    html = response.content.decode().split('class="layout__main"')[1].split("</main>")[0]
+    # The text in house style, its source, credit, byline and full JST time; no agency script.
+    assert "スマートフォンで動く小型AI" in unphrase(html)
+    assert "本文の一段落目。" in html and "<script>x()" not in html
+    assert "（ロイター）" in html and "ジョン・スミス" in html
+    assert "年" in html and "時" in html and "分" in html
+    assert "wire" in response.get("xkey", "wire")
+    # The listing links each item to its page as well.
+    assert f'href="/sokuho/{item.id}/"' in client.get("/sokuho/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/sokuho/999999/", "/sokuho/0/", "/sokuho/abc/", "/sokuho/-1/"])
+def test_unknown_item_pages_are_404(client, source, path):
+    assert client.get(path).status_code == 404
+
+
+def test_withheld_and_embargoed_items_have_no_page(client, source):
+    future = (timezone.now() + dt.timedelta(hours=2)).isoformat()
+    ingest(
+        source,
+        ninjs_item("urn:gone", pubstatus="withheld", versioncreated=at(1)),
+        ninjs_item("urn:later", versioncreated=at(1), embargoed=future),
+    )
+    for item in WireItem.objects.all():
+        assert client.get(f"/sokuho/{item.id}/").status_code == 404
+
+
+def test_the_item_page_refuses_writes(client, source):
+    ingest(source, ninjs_item("urn:w", versioncreated=at(1)))
+    item = WireItem.objects.get()
+    assert client.post(f"/sokuho/{item.id}/").status_code == 405

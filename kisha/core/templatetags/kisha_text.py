@@ -20,3 +20,27 @@ def truncate_width(value: str, width: int) -> str:
     except (TypeError, ValueError):
         return value
     return text.truncate_width(str(value or ""), width)
+
+
+@register.filter
+def phrases(value) -> str:
+    """`{{ page.title|phrases }}`: escaped, with `<wbr>` between BudouX phrases in a keep-all box,
+    so a line breaks between phrases only (kisha.core.phrases)."""
+    from kisha.core.phrases import phrase_html
+
+    return phrase_html(str(value or ""))
+
+
+@register.simple_tag
+def photo_caption(caption, image):
+    """`{% photo_caption caption image %}`: the caption set by phrase and the image's credit with
+    brackets as wide as the caption's own; empty when there is neither."""
+    from django.utils.html import format_html
+
+    from kisha.core.phrases import phrase_html
+
+    caption = str(caption or "")
+    credit = image.credit_after(caption) if image is not None else ""
+    if not caption and not credit:
+        return ""
+    return format_html("{}{}", phrase_html(caption), phrase_html(credit))
