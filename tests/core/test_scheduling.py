@@ -5,6 +5,7 @@ The real schedulers are tried in tests/core/test_scheduler.py."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -147,10 +148,31 @@ def test_setting_a_schedule_wakes_a_listening_scheduler_on_commit_only(postgresq
         waiter.close()
 
 
-def test_without_a_wake_channel_the_scheduler_polls(db, settings):
+def test_a_lost_wake_channel_falls_back_to_polling_and_listens_again(
+    postgresql_committed, settings
+):
+    settings.KISHA_SCHEDULER_RETRY_SECONDS = 0.5
+    waiter = Waiter()
+    try:
+        waiter.wait(0.01, time.monotonic())
+        assert waiter.listening
+        with connection.cursor() as cursor:  # the database drops the listening connection
+            cursor.execute("SELECT pg_terminate_backend(%s)", [waiter._conn.info.backend_pid])
+        assert waiter.wait(2.0, time.monotonic()) is False
+        assert not waiter.listening
+        assert waiter.longest() == settings.KISHA_SCHEDULER_POLL_SECONDS
+        time.sleep(0.6)
+        waiter.wait(0.01, time.monotonic())
+        assert waiter.listening
+    finally:
+        waiter.close()
+
+
+def test_sqlite_has_no_wake_channel_and_polls(db, settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL listens (the tests above)")
     settings.KISHA_SCHEDULER_POLL_SECONDS = 0.5
     waiter = Waiter()
-    waiter.enabled = False  # SQLite, or a PostgreSQL whose listening connection is down
-    assert waiter.longest() == 0.5
-    assert waiter.wait(0.01, 0.0) is False
+    assert waiter.wait(0.01, time.monotonic()) is False
     assert not waiter.listening
+    assert waiter.longest() == 0.5
