@@ -78,4 +78,5 @@ def test_an_editor_schedules_an_article_in_japan_time(
     # Wagtail's Japanese date format, in Japan time: 2026年12月1日9:00
     shown = f"{go_live.year}年{go_live.month}月{go_live.day}日9:00"
     assert shown in panel.inner_text(), panel.inner_text()
+    page.wait_for_timeout(600)  # the panel slides in
     screenshot(page, f"admin-schedule-status-{'phone' if viewport is PHONE else 'desktop'}")
