@@ -94,9 +94,10 @@ def test_two_schedulers_publish_each_scheduled_page_once_within_two_seconds(mana
     running = schedulers(manage_process, 2, **ALONE)
     time.sleep(1)  # both asleep, with nothing scheduled
     # Scheduled while they sleep: the save wakes them (PostgreSQL) or their poll finds it.
-    now = timezone.now()
+    # Each go-live 5 s after its own save: saving takes seconds on a busy machine, and a
+    # go-live already past when saved would be published by the save, not the scheduler.
     pages = [
-        scheduled_article(world, at=now + dt.timedelta(seconds=3 + i * 0.7), slug=f"s{i}")
+        scheduled_article(world, at=timezone.now() + dt.timedelta(seconds=5), slug=f"s{i}")
         for i in range(4)
     ]
     revisions = {page.pk: page.revisions.count() for page in pages}
