@@ -596,6 +596,14 @@ for _item in config_list("KISHA_PERIODIC_TASKS"):
             f"KISHA_PERIODIC_TASKS: {_item!r} is not 'dotted.task.path=seconds'"
         ) from _exc
 
+# Scheduled publishing (kisha.core.scheduling): on PostgreSQL the scheduler sleeps until the next
+# go-live or expiry and is woken by NOTIFY when one is set, looking again at least every
+# RECHECK seconds; on SQLite, or while its listening connection is down (retried every RETRY
+# seconds), it looks every POLL seconds.
+KISHA_SCHEDULER_POLL_SECONDS = config_float("KISHA_SCHEDULER_POLL_SECONDS", 1.0)
+KISHA_SCHEDULER_RECHECK_SECONDS = config_float("KISHA_SCHEDULER_RECHECK_SECONDS", 30.0)
+KISHA_SCHEDULER_RETRY_SECONDS = config_float("KISHA_SCHEDULER_RETRY_SECONDS", 10.0)
+
 # 配信 (kisha.seo, docs/distribution.md): feeds, structured data, social cards, robots.txt.
 # Its other settings have defaults in kisha/seo/conf.py.
 INSTALLED_APPS = [*INSTALLED_APPS, "kisha.seo"]

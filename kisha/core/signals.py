@@ -5,6 +5,8 @@ What the memos hold: the Site answering a host, the live sections and topics, th
 the restricted tree paths and the set of live articles. Any page save, publication, move or
 deletion, any view restriction and any Site change can alter one of them; rebuilding them all
 costs a handful of queries per process, far less than reasoning about which one changed.
+
+Also here: a save that sets a go-live or an expiry wakes the schedulers (kisha.core.scheduling).
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, Revision, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from .memo import generation_bump
+from .scheduling import schedule_changed
 
 
 @receiver(page_published, dispatch_uid="kisha.core.generation.published")
@@ -43,3 +46,15 @@ def on_page_saved(sender, instance, **kwargs) -> None:
     # change live listings too. Draft revisions of pages that are not live change nothing shown.
     if isinstance(instance, Page) and (instance.live or kwargs.get("signal") is post_delete):
         generation_bump()
+
+
+@receiver(post_save, dispatch_uid="kisha.core.scheduling.wake")
+def on_schedule_set(sender, instance, **kwargs) -> None:
+    # A revision approved for a later go-live, or a live object with an expiry: wake the
+    # schedulers (on commit) so they sleep until the new time instead of the old one.
+    if isinstance(instance, Revision):
+        scheduled = instance.approved_go_live_at is not None
+    else:
+        scheduled = getattr(instance, "live", False) and getattr(instance, "expire_at", None)
+    if scheduled:
+        schedule_changed()

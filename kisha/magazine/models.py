@@ -61,6 +61,12 @@ class MagazineIndexPage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
 
         issue = issue_current(index=self)
         context = issue_detail_context(issue=issue) if issue else {}
+        if issue:
+            from kisha.core.cachetags import page_tag, tags_add
+
+            from .selectors import toc_article_ids
+
+            tags_add(request, *(page_tag(pk) for pk in toc_article_ids(issue=issue)))
         return self.render(request, context_overrides={"is_current": True, **context})
 
     @path("archive/")
@@ -253,12 +259,15 @@ class IssuePage(CachedRestrictionsMixin, BasePage):
         return found
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import issue_detail_context
+        from kisha.core.cachetags import page_tag, tags_add
+
+        from .selectors import issue_detail_context, toc_article_ids
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(
-            issue_detail_context(issue=self, preview=getattr(request, "is_preview", False))
-        )
+        preview = getattr(request, "is_preview", False)
+        context.update(issue_detail_context(issue=self, preview=preview))
+        if not preview and self.pk:
+            tags_add(request, *(page_tag(pk) for pk in toc_article_ids(issue=self)))
         return context
 
 

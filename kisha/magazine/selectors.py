@@ -28,7 +28,13 @@ COVER_LARGE = "width-480|format-webp"
 COVER_THUMB = "fill-240x320-c50|format-webp"
 COVER_RENDITIONS = (COVER_LARGE, COVER_THUMB)
 # Only what a TOC line shows of an article: not its body.
-_ARTICLE_FIELDS = ("article__title", "article__url_path", "article__live", "article__depth")
+_ARTICLE_FIELDS = (
+    "article__title",
+    "article__url_path",
+    "article__live",
+    "article__depth",
+    "article__first_published_at",
+)
 
 
 @dataclass(frozen=True)
@@ -142,14 +148,31 @@ def issue_toc(*, issue: IssuePage, preview: bool = False) -> list[TocSection]:
         )
     sections = []
     for name, group in groupby(entries, key=lambda entry: entry.section):
-        items = list(group)
-        for item in items:
+        items = []
+        for item in group:
             if item.article_id and not item.article.live:
-                # A taken-down article leaves its printed title only.
-                item.title = item.title or item.article.title
+                if item.article.first_published_at is not None or preview:
+                    # A taken-down article leaves its printed title only.
+                    item.title = item.title or item.article.title
+                # One never published (a draft, or under embargo until its go-live) shows
+                # only what the issue prints: its headline is not public yet.
                 item.article = None
-        sections.append(TocSection(name=name, entries=items))
+                if not item.title:
+                    continue
+            items.append(item)
+        if items:
+            sections.append(TocSection(name=name, entries=items))
     return sections
+
+
+def toc_article_ids(*, issue: IssuePage) -> list[int]:
+    """The articles an issue's TOC names, shown or not: the issue page carries their cache
+    tags, so an article's publication (an embargo's end) or take-down purges the TOC."""
+    return list(
+        IssueTocEntry.objects.filter(issue=issue, article__isnull=False).values_list(
+            "article_id", flat=True
+        )
+    )
 
 
 def issue_detail_context(*, issue: IssuePage, preview: bool = False) -> dict:

@@ -5,7 +5,6 @@ class NewsConfig(AppConfig):
     name = "kisha.news"
     label = "news"
     verbose_name = "ニュース"
-    periodic_tasks = {"kisha.news.tasks.publish_scheduled_pages": 60}
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (purges cached pages that show a published article)

@@ -372,7 +372,10 @@ def _unique_slug(parent, base: str) -> str:
 
 def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
     """記事化: a DRAFT article under the item's section with its text, credit and original
-    headline, linked from the item. Promoting twice returns the same draft."""
+    headline, linked from the item. Promoting twice returns the same draft. An item under an
+    agency embargo still ahead gives the draft that time as its go-live (公開日時), so the
+    editor's 公開 schedules it for the embargo's end instead of breaking it
+    (kisha.core.scheduling publishes it then)."""
     from kisha.news.models import ArticlePage, SectionPage
 
     with transaction.atomic():
@@ -398,6 +401,7 @@ def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
             {"type": "image", "value": {"image": p.image.pk, "caption": p.caption[:300], "alt": ""}}
             for p in pictures[1:]
         ]
+        embargo = item.embargoed if item.embargoed and item.embargoed > timezone.now() else None
         page = ArticlePage(
             title=item.headline[:255],
             slug=_unique_slug(section, slugify(f"wire-{item.pk}")),
@@ -410,6 +414,7 @@ def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
             original_author=item.byline[:200],
             owner=editor,
             live=False,
+            go_live_at=embargo,
         )
         section.add_child(instance=page)
         page.save_revision(user=editor, log_action=True)

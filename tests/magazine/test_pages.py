@@ -204,3 +204,40 @@ def test_covers_are_served_from_renditions(client, magazine):
     issue = IssuePageFactory(parent=magazine, cover_image=KishaImageFactory())
     html = client.get(issue.url).content.decode()
     assert ".format-webp" in html or "webp" in html
+
+
+def test_an_embargoed_article_in_a_toc_shows_only_what_the_issue_prints(
+    client, magazine, issues, world
+):
+    """An article approved for a later go-live (never published) is named in the TOC only by
+    the entry's printed title, without a link; an entry with no printed title waits. The issue
+    page carries the article's cache tag, so its publication purges the TOC."""
+    from django.utils import timezone
+
+    from kisha.core.cachetags import page_tag
+    from kisha.news.models import ArticlePage
+
+    _, combined, _, _ = issues
+    embargoed = ArticlePageFactory(
+        parent=world, title="解禁前の見出し", slug="embargoed", live=False
+    )
+    ArticlePage.objects.filter(pk=embargoed.pk).update(first_published_at=None)
+    embargoed.refresh_from_db()
+    embargoed.go_live_at = timezone.now() + dt.timedelta(hours=2)
+    embargoed.save_revision().publish()
+    IssueTocEntryFactory(issue=combined, section="特集", article=embargoed, title="誌面の見出し")
+    IssueTocEntryFactory(issue=combined, section="速報", article=embargoed, title="")
+
+    response = client.get(combined.url)
+    html = response.content.decode()
+    assert "誌面の見出し" in html
+    assert "解禁前の見出し" not in html and f'href="{embargoed.url}"' not in html
+    assert "速報" not in html  # its only entry had nothing public to show
+    assert page_tag(embargoed.pk) in response["xkey"].split()
+
+    # Its time comes (the scheduler publishes it; here, published without the go-live).
+    page = ArticlePage.objects.get(pk=embargoed.pk)
+    page.go_live_at = None
+    page.save_revision().publish()
+    html = client.get(combined.url).content.decode()
+    assert 'href="/world/embargoed/"' in html and "速報" in html

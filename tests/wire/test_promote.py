@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+
+from django.utils import timezone
 
 from kisha.news.models import ArticlePage
 from kisha.wire.body import first_paragraph_text, html_to_blocks
@@ -119,3 +123,27 @@ def test_html_to_blocks(markup, expected):
 
 def test_first_paragraph_text_is_capped():
     assert first_paragraph_text("<h2>x</h2><p>" + "あ" * 50 + "</p>", 10) == "あ" * 10
+
+
+def test_an_embargoed_item_becomes_a_draft_scheduled_for_the_embargo(source, editor):
+    lift = timezone.now() + dt.timedelta(hours=3)
+    item = make_item(source)
+    WireItem.objects.filter(pk=item.pk).update(embargoed=lift)
+    item.refresh_from_db()
+    page = wire_item_promote(item=item, editor=editor)
+    assert page.go_live_at == lift
+
+    # The editor's 公開 before the embargo ends schedules it: not live, approved for then.
+    revision = page.get_latest_revision()
+    revision.publish(user=editor)
+    page.refresh_from_db()
+    assert not page.live
+    assert page.revisions.get(approved_go_live_at__isnull=False).approved_go_live_at == lift
+
+
+def test_a_lifted_embargo_does_not_hold_the_draft(source, editor):
+    item = make_item(source)
+    WireItem.objects.filter(pk=item.pk).update(embargoed=timezone.now() - dt.timedelta(minutes=1))
+    item.refresh_from_db()
+    page = wire_item_promote(item=item, editor=editor)
+    assert page.go_live_at is None
