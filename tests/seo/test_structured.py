@@ -121,8 +121,15 @@ def test_a_multi_page_article_is_one_work_on_every_page(client, settings, world)
 def test_an_edited_article_has_a_later_date_modified(client, article):
     first = timezone.now() - dt.timedelta(hours=3)
     publish_at(article, first)
+    # A republication alone (a typo fix) leaves dateModified alone; the editor's 更新を表示
+    # (kisha.news.forms.ArticlePageForm) moves it.
     type(article).objects.filter(pk=article.pk).update(
         last_published_at=first + dt.timedelta(hours=2)
+    )
+    (data,) = json_ld(client, article.url)["NewsArticle"]
+    assert data["dateModified"] == data["datePublished"]
+    type(article).objects.filter(pk=article.pk).update(
+        substantive_update_at=first + dt.timedelta(hours=2)
     )
     (data,) = json_ld(client, article.url)["NewsArticle"]
     assert data["dateModified"] > data["datePublished"]
