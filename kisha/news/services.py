@@ -335,6 +335,10 @@ def article_kill_notice(*, path: str):
 
     from .models import ArticleKill
 
+    # A stored URL is at most 500 characters and has no NUL (which PostgreSQL refuses to
+    # compare): anything else was never an article's URL.
+    if len(path) > 500 or "\x00" in path:
+        return None
     candidates = [path]
     match = re.fullmatch(r"(.*/)[0-9]+/", path)
     if match:

@@ -94,6 +94,17 @@ def test_republishing_takes_the_notice_down(chief, story, client):
     assert client.get("/world/wrong-story/").status_code == 200
 
 
+def test_hostile_urls_are_plain_404s(chief, story, client):
+    article_kill(article=story, user=chief, reason="誤り")
+    for url in (
+        "/world/%00/",
+        "/world/wrong-story/%00/",
+        "/world/" + "x" * 600 + "/",
+        "/world/wrong-story/2/3/",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
 def test_a_deleted_article_keeps_its_notice(chief, story, client):
     article_kill(article=story, user=chief, reason="誤り")
     ArticlePage.objects.get(pk=story.pk).delete()
