@@ -145,3 +145,17 @@ def test_bad_kill_input_is_refused_and_loses_nothing(client, chief, story, world
         and "公開されていない記事は取り消せません" in response.content.decode()
     )
     assert ArticleKill.objects.count() == 1
+
+
+def test_kill_purges_every_cached_copy(
+    front_cache, chief, story, client, django_capture_on_commit_callbacks
+):
+    from kisha.core.frontend_cache import purges_join
+
+    assert client.get("/world/wrong-story/").status_code == 200
+    front = front_cache()
+    with django_capture_on_commit_callbacks(execute=True):
+        article_kill(article=story, user=chief, reason="誤り")
+    purges_join()
+    assert {"/world/wrong-story/", "/world/", "/", "/corrections/"} <= front.purged()
+    assert client.get("/world/wrong-story/").status_code == 410
