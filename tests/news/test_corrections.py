@@ -225,3 +225,25 @@ def test_migration_keeps_updates_shown_before(world):
     migration.stamp_earlier_updates(apps, None)
     assert ArticlePage.objects.get(pk=edited.pk).updated_at == first + dt.timedelta(hours=1)
     assert ArticlePage.objects.get(pk=typo.pk).updated_at is None
+
+
+def test_corrections_list_costs_the_same_queries_at_any_length(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        from django.core.cache import cache
+
+        cache.clear()  # the page cache would answer without a query
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/corrections/").status_code == 200
+        return len(captured)
+
+    page = ArticlePageFactory(parent=world)
+    ArticleCorrection.objects.create(article=page, text="一件目")
+    few = queries()
+    for n in range(10):
+        other = ArticlePageFactory(parent=world)
+        for m in range(3):
+            ArticleCorrection.objects.create(article=other, text=f"訂正{n}-{m}")
+    assert queries() == few
