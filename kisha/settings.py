@@ -168,6 +168,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kisha.core.sites.SiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Inside the redirects: a withdrawn article's 404 becomes its 410 notice (kisha/news).
+    "kisha.news.middleware.KillNoticeMiddleware",
     # Next to last: it sees the view's response, and a lockout page made by axes.
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authenticate() into the page.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("kisha.newsletter.urls")),
     path("", include("kisha.series.urls")),  # series feeds
     path("", include("kisha.recommend.urls")),
+    path("", include("kisha.news.urls")),  # 訂正・おわび
     path("-/", include("kisha.core.urls")),  # health and metrics, not public (kisha/core/ops.py)
 ]
 

@@ -9,6 +9,7 @@ Tags in use:
   missing     Wagtail's 404s (a new page may appear at that URL)
   rankings    the 人気ランキング fragment and JSON
   wire        the ニュース速報 ticker and banner fragments
+  corrections the 訂正・おわび list (kisha.news: every article's publish or unpublish purges it)
 
 Views and hooks add tags to the request (`tags_add`); kisha.core.middleware.PublicCacheMiddleware
 writes them into the response of every shared-cacheable answer.
@@ -22,6 +23,7 @@ HEADER = "xkey"
 MISSING = "missing"
 RANKINGS = "rankings"
 WIRE = "wire"
+CORRECTIONS = "corrections"
 
 
 def page_tag(page_id: int) -> str:

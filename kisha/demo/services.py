@@ -257,6 +257,8 @@ def _article_create(
         original_headline=draft.original_headline,
         original_author=draft.original_author,
         authors=[authors[slug] for slug in draft.authors],
+        # An updated demo story was a substantive edit: it shows 更新 (docs/corrections.md).
+        substantive_update_at=last if last > published else None,
     )
     article_normalise_text(article=article)  # as the admin form would (ｽﾏｰﾄﾌｫﾝ → スマートフォン)
     article.tags.set(draft.tags)
@@ -271,7 +273,9 @@ def _article_create(
         section.add_child(instance=article)
         article.save_revision().publish()
         ArticlePage.objects.filter(pk=article.pk).update(
-            first_published_at=published, last_published_at=last
+            first_published_at=published,
+            last_published_at=last,
+            substantive_update_at=article.substantive_update_at,
         )
     return article
 

@@ -1,10 +1,14 @@
-"""Admin forms for news pages: house-style characters and 五十音 readings, filled on save.
+"""Admin forms for news pages: the article editor's house-style characters and 更新を表示
+choice, 五十音 readings filled on save, and the admin's 記事取り消し form.
 
 The form (not `save()` or a signal) is where an editor's text is changed, so the editor is told
 what changed in the same response (`wagtail_hooks.normalised_message`).
 """
 
 from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
 
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
@@ -14,11 +18,57 @@ from .services import ARTICLE_NORMALISED, normalise_fields
 
 
 class ArticlePageForm(WagtailAdminPageForm):
+    """Sets the editor's text in house style, and adds the 更新を表示 box. The box is never
+    bound to a stored value, so it starts unticked on every edit: only an edit the editor calls
+    substantive (or a new correction) moves the 更新 time readers see, dateModified, the feeds'
+    updated and the sitemaps' lastmod; a typo fix republished later moves none of them."""
+
+    substantive_update = forms.BooleanField(
+        label="更新を表示",
+        required=False,
+        help_text=(
+            "内容に関わる更新のときにチェックすると、記事に「更新」の日時が出て、"
+            "フィードやサイトマップの更新日時も変わります。誤字の修正ではチェックしないでください。"
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        slug = self.fields.get("slug")
+        if slug is not None and self.instance.first_published_at is None:
+            # Left empty, a new article gets `YYYYMMDD-N` (ArticlePage.full_clean).
+            slug.required = False
+            slug.help_text = (
+                "空欄のままなら、公開日と番号の短いURL（例：20261129-3）を自動で付けます。"
+                "半角英数字とハイフンで指定することもできます。公開後は変えないでください。"
+            )
+
     def clean(self):
         cleaned = super().clean()
         # Kept on the instance: Wagtail hands the same object to the after_edit_page hook.
         self.instance.normalised_changes = normalise_fields(cleaned, ARTICLE_NORMALISED)
         return cleaned
+
+    def corrections_added(self) -> bool:
+        formset = self.formsets.get("corrections")
+        if formset is None:
+            return False
+        return any(
+            form.instance.pk is None
+            and form.has_changed()
+            and not formset._should_delete_form(form)
+            for form in formset.forms
+        )
+
+    def save(self, commit=True):
+        marked = self.cleaned_data.get("substantive_update") or self.corrections_added()
+        page = super().save(commit=False)
+        if marked:
+            page.substantive_update_at = timezone.now()
+        if commit:
+            page.save()
+            self.save_m2m()
+        return page
 
 
 class ReadingPageForm(WagtailAdminPageForm):
@@ -40,3 +90,33 @@ class AuthorForm(WagtailAdminModelForm):
         if not (cleaned.get("name_reading") or "").strip() and cleaned.get("name"):
             cleaned["name_reading"] = reading_for(cleaned["name"])
         return cleaned
+
+
+class ArticleKillForm(forms.Form):
+    reason = forms.CharField(
+        label="取り消しの理由",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="お知らせのページに載ります（1000字まで）。社内向けの記録にもなります。",
+    )
+    show_notice = forms.BooleanField(
+        label="お知らせのページを表示する",
+        required=False,
+        initial=True,
+        help_text=(
+            "チェックすると、記事のURLに「この記事は取り消しました」というページ（410）を出します。"
+            "外すと「ページが見つかりません」（404）になります。"
+        ),
+    )
+    confirm = forms.BooleanField(
+        label="この記事を取り消し、サイト・フィード・キャッシュから外します",
+        required=True,
+        error_messages={"required": "確認のチェックを入れてください。"},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if "\x00" in reason:
+            raise forms.ValidationError("使えない文字が含まれています。")
+        return reason

@@ -7,17 +7,19 @@ whose author profiles are served by route from the Author snippet. Listings live
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable
@@ -366,9 +368,20 @@ class ArticlePage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
     )
     original_headline = models.CharField("原題", max_length=300, blank=True)
     original_author = models.CharField("原文の筆者", max_length=200, blank=True)
+    # Set by the editor's 更新を表示 box or a new correction (ArticlePageForm), never by a
+    # republication alone: a typo fix must not tell readers the story changed.
+    substantive_update_at = models.DateTimeField(
+        "更新日時",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="読者に「更新」と示す最後の実質的な更新・訂正の日時。",
+    )
 
+    base_form_class = ArticlePageForm
     content_panels = [
-        *BasePage.content_panels,
+        # No slug from the headline: a new article gets a short one (ArticlePage.full_clean).
+        TitleFieldPanel("title", targets=[]),
         FieldPanel("short_headline"),
         FieldPanel("lead"),
         MultiFieldPanel(
@@ -387,6 +400,13 @@ class ArticlePage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
             ],
             heading="配信記事",
         ),
+        InlinePanel(
+            "corrections",
+            heading="訂正・おわび",
+            label="訂正・おわび",
+            help_text="記事の末尾と訂正・おわび一覧に日付とともに載ります。追加すると「更新」が表示されます。",
+        ),
+        FieldPanel("substantive_update"),
     ]
     search_fields = [
         *BasePage.search_fields,
@@ -408,11 +428,47 @@ class ArticlePage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
 
     @property
     def updated_at(self):
-        """The last publication, when it came well after the first (a real edit, not a typo fix)."""
-        first, last = self.first_published_at, self.last_published_at
-        if first and last and (last - first).total_seconds() >= 600:
-            return last
+        """The last substantive update or correction after the first publication (the editor's
+        更新を表示 choice, ArticlePageForm), shown as 更新; a republication alone never is."""
+        first, updated = self.first_published_at, self.substantive_update_at
+        if first and updated and updated > first:
+            return updated
         return None
+
+    @property
+    def modified_at(self):
+        """dateModified, feeds' <updated>, sitemaps' <lastmod>: the 更新 time, else the first
+        publication."""
+        return self.updated_at or self.first_published_at
+
+    def with_content_json(self, content):
+        # A revision saved before the field existed has no value for it: keep the live one,
+        # or the next publication of an older draft would drop the 更新 time.
+        page = super().with_content_json(content)
+        if "substantive_update_at" not in content:
+            page.substantive_update_at = self.substantive_update_at
+        return page
+
+    def full_clean(self, *args, **kwargs):
+        # Before Wagtail's own defaults, which would make the slug from the headline.
+        if self.slug_is_automatic():
+            from .services import article_slug_new
+
+            self.slug = article_slug_new()
+        super().full_clean(*args, **kwargs)
+
+    def slug_is_automatic(self) -> bool:
+        """A never-published article whose slug the editor left empty or as the headline's
+        (Wagtail's auto slug, or anything not ASCII) gets a short one: `YYYYMMDD-N`. A slug
+        once published stays, so its URL is stable."""
+        if self.first_published_at is not None:
+            return False
+        slug = self.slug or ""
+        return (
+            not slug
+            or not slug.isascii()
+            or slug in {slugify(self.title or "", allow_unicode=True), slugify(self.title or "")}
+        )
 
     def split_body(self) -> list[list]:
         """The body's blocks grouped into pages at each page break (empty pages dropped)."""
@@ -470,3 +526,71 @@ class ArticlePage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
         context.update(article_detail_context(article=self))
         tags_add(request, *(author_tag(author.id) for author in context["article_authors"]))
         return context
+
+
+class ArticleCorrection(Orderable):
+    """訂正・おわび・追記: a dated note at the foot of an article and on the corrections page."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "訂正"
+        APOLOGY = "apology", "おわび"
+        ADDENDUM = "addendum", "追記"
+
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="corrections")
+    noted_at = models.DateTimeField("日時", default=timezone.now, db_index=True)
+    kind = models.CharField("種類", max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        "本文",
+        max_length=1000,
+        help_text="例：初出時、開催日を「5日」としていましたが「6日」の誤りでした。",
+    )
+
+    panels = [FieldPanel("kind"), FieldPanel("noted_at"), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "訂正・おわび"
+        verbose_name_plural = "訂正・おわび"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.text[:40]}"
+
+
+class ArticleSlugCounter(models.Model):
+    """The last number given to a new article's slug on one JST day (`YYYYMMDD-N`). A row
+    incremented in the database, so two editors saving at once never get the same URL."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y%m%d}-{self.last}"
+
+
+class ArticleKill(models.Model):
+    """記事取り消し: who withdrew which article, when and why. The URL is kept so the notice
+    (410) can be served there after the page is gone from the tree too."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField("見出し", max_length=255)
+    path = models.CharField("URL", max_length=500, db_index=True)
+    reason = models.TextField("理由", max_length=1000, blank=True)
+    show_notice = models.BooleanField("お知らせを表示", default=True)
+    killed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="取り消した人",
+    )
+    killed_at = models.DateTimeField("日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "記事取り消し"
+        verbose_name_plural = "記事取り消し"
+        ordering = ["-killed_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

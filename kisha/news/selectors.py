@@ -125,6 +125,7 @@ CARD_FIELDS = (
     "lead",
     "first_published_at",
     "last_published_at",
+    "substantive_update_at",
     "hero_image_id",
     "primary_topic_id",
 )
@@ -220,4 +221,43 @@ def article_detail_context(*, article: ArticlePage) -> dict:
         "article_authors": list(article.authors.all()),
         "topic": topic_for(article),
         "article_tags": list(article.tags.all()),
+        "corrections": article_corrections(article=article),
     }
+
+
+def article_corrections(*, article: ArticlePage) -> list:
+    """An article's corrections, oldest first (as they happened). From the revision's own
+    rows in a preview, from the database otherwise."""
+    return sorted(article.corrections.all(), key=lambda c: (c.noted_at, c.pk or 0))
+
+
+def corrections_listing() -> QuerySet:
+    """Every correction of a live, public article, newest first, with what the list shows of
+    the article (its URL is worked out from url_path, without a query per row)."""
+    from .models import ArticleCorrection
+
+    queryset = ArticleCorrection.objects.filter(article__live=True)
+    restricted = restricted_paths()
+    if restricted:
+        private = Q()
+        for path in restricted:
+            private |= Q(article__path__startswith=path)
+        queryset = queryset.exclude(private)
+    return (
+        queryset.select_related("article")
+        .only(
+            "id",
+            "noted_at",
+            "kind",
+            "text",
+            "article_id",
+            "article__id",
+            "article__title",
+            "article__url_path",
+            "article__path",
+            "article__depth",
+            "article__locale_id",
+            "article__live",
+        )
+        .order_by("-noted_at", "-id")
+    )

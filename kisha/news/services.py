@@ -109,6 +109,10 @@ def urls_showing(*, page: Page) -> list[str]:
     site = specific.get_site()
     if site is not None:
         urls.update(f"{site.root_url}{path}" for path in purge_paths_for(specific))
+        if isinstance(specific, ArticlePage):
+            from django.urls import reverse
+
+            urls.add(f"{site.root_url}{reverse('news:corrections')}")
     return sorted(urls)
 
 
@@ -131,6 +135,7 @@ def tags_showing(*, page: Page) -> list[str]:
         return [cachetags.site_tag(site.id), cachetags.page_tag(specific.id)]
     tags = {
         cachetags.page_tag(specific.id),
+        cachetags.CORRECTIONS,
         cachetags.RANKINGS,
         cachetags.MISSING,
         *(cachetags.page_tag(home_id) for home_id in HomePage.objects.values_list("id", flat=True)),
@@ -291,3 +296,94 @@ def article_normalise_text(*, article) -> list[Change]:
     for name, value in values.items():
         setattr(article, name, value)
     return changes
+
+
+def article_slug_new(*, when=None) -> str:
+    """A new article's short, stable slug: the JST date and that day's next number,
+    `20261129-3`, as Japanese news sites number their stories. The number comes from a row
+    incremented in the database, so two editors creating articles at once never share one;
+    a number some page already carries (a slug typed by hand) is skipped."""
+    from django.db import IntegrityError, transaction
+    from django.db.models import F
+    from django.utils import timezone
+
+    from kisha.core.text import JST
+
+    from .models import ArticlePage, ArticleSlugCounter
+
+    day = (when or timezone.now()).astimezone(JST).date()
+    while True:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    counter, _ = ArticleSlugCounter.objects.get_or_create(day=day)
+            except IntegrityError:  # another editor created the day's row at the same moment
+                counter = ArticleSlugCounter.objects.get(day=day)
+            ArticleSlugCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+            number = ArticleSlugCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+        slug = f"{day:%Y%m%d}-{number}"
+        if not ArticlePage.objects.filter(slug=slug).exists():
+            return slug
+
+
+class ArticleKillError(Exception):
+    """An article that cannot be withdrawn (not live) or a user who may not withdraw it."""
+
+
+def article_kill(*, article, user, reason: str = "", show_notice: bool = True):
+    """記事取り消し: unpublish `article` everywhere (Wagtail's unpublish, so listings, search,
+    rankings, recommendations and feeds drop it and the partner feed lists it as taken down),
+    purge every cache that showed it (the unpublish signal, hard), and record who withdrew it,
+    when and why. With `show_notice` its URL answers 410 with the reason
+    (kisha.news.middleware.KillNoticeMiddleware); without, 404."""
+    from django.db import transaction
+
+    from .models import ArticleKill, ArticlePage
+
+    article = article.specific
+    if not isinstance(article, ArticlePage):
+        raise ArticleKillError("記事ではないページは取り消せません。")
+    if not article.live:
+        raise ArticleKillError("公開されていない記事は取り消せません。")
+    if not article.permissions_for_user(user).can_unpublish():
+        raise ArticleKillError("この記事を取り消す権限がありません。")
+    url_parts = article.get_url_parts()
+    path = url_parts[2] if url_parts else article.url_path
+    with transaction.atomic():
+        kill = ArticleKill.objects.create(
+            page=article,
+            title=article.title[:255],
+            path=path[:500],
+            reason=reason[:1000],
+            show_notice=show_notice,
+            killed_by=user,
+        )
+        article.unpublish(user=user, log_action=True)
+    return kill
+
+
+def article_kill_notice(*, path: str):
+    """The withdrawal notice to show at `path` (an article's URL or one of its continuation
+    pages `<url>N/`), or None: the latest kill there with a notice, unless the page is live
+    again."""
+    import re
+
+    from .models import ArticleKill
+
+    # A stored URL is at most 500 characters and has no NUL (which PostgreSQL refuses to
+    # compare): anything else was never an article's URL.
+    if len(path) > 500 or "\x00" in path:
+        return None
+    candidates = [path]
+    match = re.fullmatch(r"(.*/)[0-9]+/", path)
+    if match:
+        candidates.append(match.group(1))
+    kill = (
+        ArticleKill.objects.filter(path__in=candidates)
+        .select_related("page")
+        .order_by("-killed_at", "-id")
+        .first()
+    )
+    if kill is None or not kill.show_notice or (kill.page is not None and kill.page.live):
+        return None
+    return kill

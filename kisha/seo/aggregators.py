@@ -45,6 +45,8 @@ from .feeds import (
     KishaRss,
     _absolute,
     body_html,
+    corrections_html,
+    corrections_prefetch,
     media_attrs,
     xml_text,
 )
@@ -95,6 +97,7 @@ class _FullTextFeed(ArticleFeed):
                 "hero_image", queryset=KishaImage.objects.prefetch_renditions(MEDIA_RENDITION)
             ),
             Prefetch("authors", queryset=Author.objects.only("id", "name", "slug")),
+            corrections_prefetch(),
         ]
 
     def items(self, obj):
@@ -147,8 +150,8 @@ class _FullTextFeed(ArticleFeed):
                 _photo(image, caption=value.get("caption") or "", alt=value.get("alt") or "")
             ),
         )
-        extra["content"] = xml_text(lead + body)
-        extra["modified"] = jst_iso(item.last_published_at or item.first_published_at)
+        extra["content"] = xml_text(lead + body + corrections_html(item))
+        extra["modified"] = jst_iso(item.modified_at)
         return extra
 
 

@@ -27,8 +27,8 @@ from wagtail.rich_text import expand_db_html
 from kisha.core.cachetags import author_tag, page_tag, site_tag, tags_add
 from kisha.core.models import KishaImage
 from kisha.core.sites import site_url
-from kisha.core.text import to_jst
-from kisha.news.models import Author, TopicPage
+from kisha.core.text import jst_datetime, to_jst
+from kisha.news.models import ArticleCorrection, Author, TopicPage
 from kisha.news.selectors import CARD_FIELDS, article_cards, section_for, sections, topic_for
 
 from . import conf
@@ -112,6 +112,23 @@ class KishaAtom(_MediaMixin, Atom1Feed):
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
         self.add_media(handler, item)
+
+
+def corrections_prefetch() -> Prefetch:
+    """The items' corrections in one query (kisha.news.models.ArticleCorrection)."""
+    return Prefetch(
+        "corrections",
+        queryset=ArticleCorrection.objects.only("id", "article_id", "noted_at", "kind", "text"),
+    )
+
+
+def corrections_html(article) -> str:
+    """An article's 訂正・おわび as paragraphs, oldest first, each with its kind and JST time."""
+    return "".join(
+        f"<p>【{escape(c.get_kind_display())}】（{escape(jst_datetime(c.noted_at))}）"
+        f"{escape(c.text)}</p>"
+        for c in sorted(article.corrections.all(), key=lambda c: (c.noted_at, c.pk))
+    )
 
 
 def body_html(article, *, images=None, figure=None) -> str:
@@ -201,6 +218,7 @@ class ArticleFeed(Feed):
                     queryset=KishaImage.objects.prefetch_renditions(MEDIA_RENDITION),
                 ),
                 Prefetch("authors", queryset=Author.objects.only("id", "name", "slug")),
+                corrections_prefetch(),
             )[: conf.get("KISHA_FEED_ITEMS")]
         )
 
@@ -209,7 +227,8 @@ class ArticleFeed(Feed):
 
     def item_description(self, item) -> str:
         # Readers take an RSS description (and Atom summary) as HTML; the lead is plain text.
-        return xml_text(escape(item.lead))
+        # The article's corrections follow it, dated, as they do at the article's foot.
+        return xml_text(escape(item.lead) + corrections_html(item))
 
     def item_link(self, item) -> str:
         # From url_path, as the sitemaps do: Wagtail's get_full_url() resolves the site per item
@@ -230,7 +249,8 @@ class ArticleFeed(Feed):
         return to_jst(item.first_published_at)
 
     def item_updateddate(self, item):
-        return to_jst(item.last_published_at or item.first_published_at)
+        # The editor's 更新 or the latest correction, never a typo fix (ArticlePage.modified_at).
+        return to_jst(item.modified_at)
 
     def item_author_name(self, item) -> str | None:
         names = [a.name for a in item.authors.all()] or [item.wire_credit]
@@ -245,7 +265,7 @@ class ArticleFeed(Feed):
         extra: dict = {"creators": [xml_text(a.name) for a in item.authors.all()]}
         if conf.get("KISHA_FEED_FULL_TEXT"):
             lead = f"<p>{escape(item.lead)}</p>" if item.lead else ""
-            extra["content"] = xml_text(lead + body_html(item))
+            extra["content"] = xml_text(lead + body_html(item) + corrections_html(item))
         image = item.hero_image
         if image is not None:
             rendition = image.get_rendition(MEDIA_RENDITION)

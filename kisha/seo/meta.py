@@ -164,6 +164,7 @@ def head_meta(context) -> HeadMeta | None:
                 image=context.get("hero") or sns_image,
                 page_count=context.get("page_count") or 1,
                 description=description,
+                corrections=context.get("corrections") or (),
             ),
             structured.breadcrumbs(trail),
         ]

@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.db.models import Max, Q, QuerySet
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Coalesce, Greatest, Length, Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -138,6 +138,13 @@ def _restricted(path: str) -> bool:
     return any(path.startswith(restricted) for restricted in restricted_paths())
 
 
+def article_modified():
+    """An article's lastmod in SQL: its 更新 time (the editor's substantive update or latest
+    correction, ArticlePage.modified_at), else its first publication. A republication alone
+    (a typo fix) does not move it."""
+    return Coalesce(Greatest("substantive_update_at", "first_published_at"), "first_published_at")
+
+
 def articles(root: SiteRoot) -> QuerySet:
     return listed(ArticlePage.objects.all(), root, tree=False).order_by()
 
@@ -208,7 +215,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
         newest = None
         for number in range(1, article_files(root) + 1):
             chunk = ordered[(number - 1) * size : number * size]
-            lastmod = chunk.aggregate(m=Max("last_published_at"))["m"]
+            lastmod = chunk.aggregate(m=Max(article_modified()))["m"]
             newest = max(filter(None, (newest, lastmod)), default=None)
             entry("sitemap-articles", lastmod, number=number)
         entry("sitemap-news", newest)
@@ -227,15 +234,17 @@ def sitemap_articles(request: HttpRequest, number: int) -> HttpResponse:
     size = conf.get("KISHA_SITEMAP_URLS")
     chunk = articles(root).order_by("id")[(number - 1) * size : number * size]
     rows = list(
-        chunk.values_list("url_path", "first_published_at", "last_published_at", "hero_image_id")
+        chunk.annotate(modified=article_modified()).values_list(
+            "url_path", "modified", "hero_image_id"
+        )
     )
     images = image_urls(chunk.values("hero_image_id"))
     parts = [_urlset_open(("image", IMAGE_NS))]
-    for url_path, first, last, image_id in rows:
+    for url_path, modified, image_id in rows:
         extra = ""
         if image_id in images:
             extra = f"<image:image><image:loc>{escape(images[image_id])}</image:loc></image:image>"
-        parts.append(_url(absolute(root, url_path), w3c(last or first), extra))
+        parts.append(_url(absolute(root, url_path), w3c(modified), extra))
     parts.append("</urlset>\n")
     return _respond(request, parts, root)
 
@@ -279,13 +288,13 @@ def sitemap_pages(request: HttpRequest) -> HttpResponse:
         by_parent = dict(
             public.annotate(parent=Substr("path", 1, Length("path") - Page.steplen))
             .values("parent")
-            .annotate(m=Max("last_published_at"))
+            .annotate(m=Max(article_modified()))
             .values_list("parent", "m")
         )
         by_topic = dict(
             public.filter(primary_topic__isnull=False)
             .values("primary_topic_id")
-            .annotate(m=Max("last_published_at"))
+            .annotate(m=Max(article_modified()))
             .values_list("primary_topic_id", "m")
         )
         newest = max(filter(None, by_parent.values()), default=None)
@@ -323,7 +332,7 @@ def sitemap_authors(request: HttpRequest) -> HttpResponse:
             articles(root)
             .filter(authors__isnull=False)
             .values("authors")
-            .annotate(m=Max("last_published_at"))
+            .annotate(m=Max(article_modified()))
             .values_list("authors", "m")
         )
         base = absolute(root, root.author_index_url_path)

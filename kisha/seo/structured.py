@@ -79,7 +79,15 @@ def article_images(image) -> list[str]:
 
 
 def news_article(
-    *, page, url: str, section, authors, image, page_count: int, description: str
+    *,
+    page,
+    url: str,
+    section,
+    authors,
+    image,
+    page_count: int,
+    description: str,
+    corrections=(),
 ) -> dict:
     """One NewsArticle for the whole work: every page of a multi-page article carries the same
     object, identified by the first page's URL, with the pages as its parts."""
@@ -99,7 +107,7 @@ def news_article(
         "description": description,
         "inLanguage": "ja",
         "datePublished": jst_iso(page.first_published_at),
-        "dateModified": jst_iso(page.last_published_at or page.first_published_at),
+        "dateModified": jst_iso(page.modified_at),
         "publisher": publisher,
         "isAccessibleForFree": True,
     }
@@ -119,6 +127,16 @@ def news_article(
         data["author"] = [publisher]
     if section is not None:
         data["articleSection"] = section.label
+    if corrections:
+        # schema.org's CreativeWork.correction: each 訂正・おわび, dated.
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"【{c.get_kind_display()}】{c.text}",
+                "datePublished": jst_iso(c.noted_at),
+            }
+            for c in corrections
+        ]
     if page_count > 1:
         data["hasPart"] = [
             {"@type": "WebPage", "url": url if n == 1 else f"{url}{n}/", "position": n}

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from kisha.wire.body import first_paragraph_text, html_to_blocks
 from kisha.wire.conf import conf
@@ -362,14 +361,6 @@ def wire_source_for_name(*, name: str, format: str = "") -> WireSource:  # noqa:
     return source
 
 
-def _unique_slug(parent, base: str) -> str:
-    slug, number = base, 1
-    while parent.get_children().filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
     """記事化: a DRAFT article under the item's section with its text, credit and original
     headline, linked from the item. Promoting twice returns the same draft. An item under an
@@ -377,6 +368,7 @@ def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
     editor's 公開 schedules it for the embargo's end instead of breaking it
     (kisha.core.scheduling publishes it then)."""
     from kisha.news.models import ArticlePage, SectionPage
+    from kisha.news.services import article_slug_new
 
     with transaction.atomic():
         item = WireItem.objects.select_for_update().select_related("source").get(pk=item.pk)
@@ -404,7 +396,8 @@ def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
         embargo = item.embargoed if item.embargoed and item.embargoed > timezone.now() else None
         page = ArticlePage(
             title=item.headline[:255],
-            slug=_unique_slug(section, slugify(f"wire-{item.pk}")),
+            # The short date-and-number slug every new article gets (news.services).
+            slug=article_slug_new(),
             lead=(item.summary or first_paragraph_text(item.body_html, 1000))[:1000],
             body=[*html_to_blocks(item.body_html), *figures],
             hero_image=hero.image if hero else None,

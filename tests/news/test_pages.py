@@ -36,8 +36,14 @@ def test_updated_time_shown_only_after_a_real_edit(client, article):
     first = timezone.now() - dt.timedelta(hours=5)
     publish_at(article, first)
     assert "更新" not in unphrase(client.get(article.url).content)
+    # A republication alone (a typo fix) is not an update readers are told of.
     type(article).objects.filter(pk=article.pk).update(
         last_published_at=first + dt.timedelta(hours=2)
+    )
+    assert "更新）" not in unphrase(client.get(article.url).content)
+    # The editor's 更新を表示 (tests/news/test_corrections.py posts the form).
+    type(article).objects.filter(pk=article.pk).update(
+        substantive_update_at=first + dt.timedelta(hours=2)
     )
     assert "更新）" in unphrase(client.get(article.url).content)
 

@@ -45,6 +45,7 @@ def shown_in(section: str, slug: str = "us-dprk-talks", pages: int = 3) -> set[s
         "/authors/",
         "/authors/yamada-hanako/",
         "/authors/yamada-hanako/?page=2",
+        "/corrections/",  # the 訂正・おわび list shows the article's corrections
         *RANKINGS,
     }
 

@@ -114,7 +114,7 @@ def test_partner_feed_carries_what_partners_ask_for(client, settings, story):
     published = dt.datetime(2019, 12, 10, 6, 0, tzinfo=dt.UTC)
     updated = dt.datetime(2019, 12, 10, 9, 30, tzinfo=dt.UTC)
     type(story).objects.filter(pk=story.pk).update(
-        first_published_at=published, last_published_at=updated
+        first_published_at=published, last_published_at=updated, substantive_update_at=updated
     )
     _, feed, root = parse(client, "/feeds/partner/")
     entry = feed.entries[0]

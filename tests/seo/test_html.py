@@ -80,6 +80,11 @@ def long_read(world, author, image):
     )
     page.authors.add(author)
     page.save()
+    from kisha.news.models import ArticleCorrection
+
+    ArticleCorrection.objects.create(
+        article=page, text="日付を訂正しました。\n関係者におわびします。"
+    )
     return page
 
 
@@ -100,6 +105,7 @@ def test_public_pages_have_no_nu_errors(
         "long-read-page-2": long_read.url + "2/",
         "search": "/search/?q=日銀",
         "search-empty": "/search/",
+        "corrections": "/corrections/",
         "not-found": "/no-such-page/",
     }
     files = {}
@@ -115,6 +121,7 @@ def test_public_pages_have_no_nu_errors(
     files[broken.resolve()] = "broken"
     long_read_html = (tmp_path / "long-read.html").read_text("utf-8")
     assert "article__quote" in long_read_html and "article__figure" in long_read_html
+    assert 'class="corrections"' in long_read_html
     errors = {}
     for message in checker(list(files)):
         if message["type"] == "error" or message.get("subType") == "fatal":

@@ -121,8 +121,15 @@ def test_a_multi_page_article_is_one_work_on_every_page(client, settings, world)
 def test_an_edited_article_has_a_later_date_modified(client, article):
     first = timezone.now() - dt.timedelta(hours=3)
     publish_at(article, first)
+    # A republication alone (a typo fix) leaves dateModified alone; the editor's 更新を表示
+    # (kisha.news.forms.ArticlePageForm) moves it.
     type(article).objects.filter(pk=article.pk).update(
         last_published_at=first + dt.timedelta(hours=2)
+    )
+    (data,) = json_ld(client, article.url)["NewsArticle"]
+    assert data["dateModified"] == data["datePublished"]
+    type(article).objects.filter(pk=article.pk).update(
+        substantive_update_at=first + dt.timedelta(hours=2)
     )
     (data,) = json_ld(client, article.url)["NewsArticle"]
     assert data["dateModified"] > data["datePublished"]
@@ -175,3 +182,20 @@ def test_a_headline_cannot_end_the_script_element(client, world):
     assert "</script><script>alert(1)" not in html
     (data,) = json_ld(client, page.url)["NewsArticle"]
     assert data["headline"] == "</script><script>alert(1)</script>見出し"
+
+
+def test_a_corrected_article_carries_its_corrections(client, settings, article):
+    from kisha.news.models import ArticleCorrection
+
+    first = timezone.now() - dt.timedelta(hours=3)
+    publish_at(article, first)
+    noted = first + dt.timedelta(hours=1)
+    ArticleCorrection.objects.create(article=article, noted_at=noted, text="人数を訂正しました。")
+    type(article).objects.filter(pk=article.pk).update(substantive_update_at=noted)
+    (data,) = json_ld(client, article.url)["NewsArticle"]
+    check_news_article(data, settings.KISHA_SITE_URL)
+    (correction,) = data["correction"]
+    assert correction["@type"] == "CorrectionComment"
+    assert correction["text"] == "【訂正】人数を訂正しました。"
+    assert JST.fullmatch(correction["datePublished"])
+    assert correction["datePublished"] == data["dateModified"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -60,6 +61,8 @@ def test_promote_creates_a_draft_under_the_mapped_section(source, world, editor)
     assert "onclick" not in first and "script" not in str(page.body.raw_data)
     item.refresh_from_db()
     assert item.article_id == page.pk  # the link back
+    # The short URL every new article gets (news.services.article_slug_new), not wire-<id>.
+    assert re.fullmatch(r"[0-9]{8}-[0-9]+", page.slug)
 
 
 def test_promoting_twice_returns_the_same_draft(source, editor):
