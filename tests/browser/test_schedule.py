@@ -50,13 +50,13 @@ def test_an_editor_schedules_an_article_in_japan_time(
 
     page.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
     page.locator("[data-side-panel-toggle='status']").first.click()
-    page.get_by_role("button", name="Set schedule").first.click()
+    page.get_by_role("button", name="公開予定を設定").first.click()  # Set schedule (ja)
     page.fill("#id_go_live_at", typed)
-    page.get_by_text("Set publishing schedule").first.click()  # closes the date picker
+    page.get_by_role("heading", name="公開予定を設定").first.click()  # closes the date picker
     screenshot(page, f"admin-schedule-dialog-{'phone' if viewport is PHONE else 'desktop'}")
     # On a phone the date picker may still cover the button: click it as the keyboard would.
     with page.expect_navigation():
-        page.get_by_role("button", name="Save schedule").dispatch_event("click")
+        page.get_by_role("button", name="公開予定を保存").dispatch_event("click")
 
     # The footer's publish action now schedules. On a phone the side panel, which stays open
     # across the save, covers the footer: close it first.

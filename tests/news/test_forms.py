@@ -5,7 +5,7 @@ import pytest
 
 from django.urls import reverse
 
-from wagtail.test.utils.form_data import nested_form_data, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from kisha.news.factories import TopicPageFactory
 from kisha.news.models import ArticlePage, Author, TopicPage
@@ -35,6 +35,7 @@ def article_form(**fields):
         "social_text": "",
         "seo_title": "",
         "search_description": "",
+        "corrections": inline_formset([]),
         "action-publish": "publish",
     }
     data.update(fields)

@@ -22,11 +22,12 @@ def chief(django_user_model):
 
 @pytest.fixture
 def writer(django_user_model, home):
-    """May edit articles, not publish them (Wagtail's Editors group shape, without publish)."""
-    group = Group.objects.create(name="記者")
+    """May edit articles, not publish them: the newsroom's 記者 (kisha.newsroom), with add and
+    change on the whole tree for this test."""
+    group, _ = Group.objects.get_or_create(name="記者")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     for codename in ("add_page", "change_page"):
-        GroupPagePermission.objects.create(
+        GroupPagePermission.objects.get_or_create(
             group=group, page=home, permission=Permission.objects.get(codename=codename)
         )
     user = django_user_model.objects.create_user("writer", "writer@example.com", "pw-12345")
