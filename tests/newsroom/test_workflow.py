@@ -12,23 +12,8 @@ from wagtail.models import TaskState, WorkflowState
 
 from kisha.news.factories import ArticlePageFactory
 from kisha.newsroom.roles import WORKFLOW
-from tests.newsletter.smtp import SMTPServer
-from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer(free_port()).start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()
 
 
 def _draft(world, writer, *, go_live_at=None):
