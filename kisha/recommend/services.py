@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from kisha.core.locks import transaction_lock
 from kisha.series.selectors import series_memberships
 
 from .conf import conf
@@ -28,6 +29,7 @@ from .text import term_counts, tfidf_vector
 logger = logging.getLogger("kisha.recommend")
 CHUNK = 500
 WRITE_BATCH = 2000
+LISTS_LOCK = "kisha.recommend.lists"  # held while any related list is read and rewritten
 
 
 @dataclass
@@ -97,6 +99,7 @@ def related_remove(*, article_id: int) -> None:
     that name it are left: readers never see it (selectors read them through the listing rules)
     and the next refresh drops it."""
     with transaction.atomic():
+        transaction_lock(LISTS_LOCK)
         ArticleVector.objects.filter(article_id=article_id).delete()
         TermPosting.objects.filter(article_id=article_id).delete()
         RelatedArticle.objects.filter(article_id=article_id).delete()
@@ -124,6 +127,9 @@ def related_update(*, article_id: int) -> list[tuple[int, float]]:
     cap = int(conf("KISHA_RECOMMEND_POSTINGS"))
     weights = Weights.from_settings()
     with transaction.atomic():
+        # Publications at the same moment each rewrite their neighbours' lists: one at a time,
+        # or both would insert the same ranks into one list.
+        transaction_lock(LISTS_LOCK)
         rows = _vectors_build([article_id])
         if not rows:
             return []
@@ -278,6 +284,7 @@ def related_refresh(
 
     mark = time.perf_counter()
     with transaction.atomic():
+        transaction_lock(LISTS_LOCK)
         TermStat.objects.all().delete()
         TermStat.objects.bulk_create(
             (TermStat(term=term, df=count) for term, count in df.items()), batch_size=2000
