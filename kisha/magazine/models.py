@@ -64,9 +64,7 @@ class MagazineIndexPage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
         if issue:
             from kisha.core.cachetags import page_tag, tags_add
 
-            from .selectors import toc_article_ids
-
-            tags_add(request, *(page_tag(pk) for pk in toc_article_ids(issue=issue)))
+            tags_add(request, *(page_tag(pk) for pk in context["toc_article_ids"]))
         return self.render(request, context_overrides={"is_current": True, **context})
 
     @path("archive/")
@@ -261,13 +259,13 @@ class IssuePage(CachedRestrictionsMixin, BasePage):
     def get_context(self, request, *args, **kwargs):
         from kisha.core.cachetags import page_tag, tags_add
 
-        from .selectors import issue_detail_context, toc_article_ids
+        from .selectors import issue_detail_context
 
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
         context.update(issue_detail_context(issue=self, preview=preview))
         if not preview and self.pk:
-            tags_add(request, *(page_tag(pk) for pk in toc_article_ids(issue=self)))
+            tags_add(request, *(page_tag(pk) for pk in context["toc_article_ids"]))
         return context
 
 

@@ -107,14 +107,23 @@ def issue_years(*, index: MagazineIndexPage) -> list[int]:
     )
 
 
+def _shared(key: str, build):
+    """`build()`'s value shared by every worker and server until the next publish (the content
+    generation): issue, archive and product pages render from one cache read."""
+    return generation_cached(key, build, timeout=int(conf("KISHA_MAGAZINE_FRAGMENT_SECONDS")))
+
+
 def issues_of_year(*, index: MagazineIndexPage, year: int) -> list[IssuePage]:
     # Issues are the index's children: their URL is the index's and the slug, without
     # Wagtail's per-page URL lookup in the template (a year is 52 covers).
-    base = index.url or ""
-    issues = covers_attach(issues_live().child_of(index).filter(cover_date__year=year))
-    for issue in issues:
-        issue.href = f"{base}{issue.slug}/"
-    return issues
+    def build() -> list[IssuePage]:
+        base = index.url or ""
+        issues = covers_attach(issues_live().child_of(index).filter(cover_date__year=year))
+        for issue in issues:
+            issue.href = f"{base}{issue.slug}/"
+        return issues
+
+    return _shared(f"kisha:magazine:year:{index.id}:{year}", build)
 
 
 @dataclass
@@ -176,17 +185,28 @@ def toc_article_ids(*, issue: IssuePage) -> list[int]:
 
 
 def issue_detail_context(*, issue: IssuePage, preview: bool = False) -> dict:
-    """What the issue page shows: the issue with its cover, its TOC, and its neighbours."""
+    """What the issue page shows: the issue with its cover, its TOC, its neighbours, and the
+    ids of the articles its TOC names (the page's cache tags). A preview builds them from the
+    issue being edited; the published page reads them shared (`_shared`)."""
     if issue.pk is None:  # a preview of a new issue
         covers_attach([issue], large=True)
         return {"issue": issue, "toc": issue_toc(issue=issue, preview=True)}
+    if preview:
+        return {"issue": issue, **_issue_parts(issue, preview=True)}
+    parts = _shared(f"kisha:magazine:issue:{issue.id}", lambda: _issue_parts(issue))
+    issue.cover = parts.pop("cover")
+    return {"issue": issue, **parts}
+
+
+def _issue_parts(issue: IssuePage, *, preview: bool = False) -> dict:
     siblings = IssuePage.objects.live().public().sibling_of(issue, inclusive=False)
     if issue.cover_image_id and not hasattr(issue, "_prefetched_objects_cache"):
         prefetch_related_objects([issue], _covers())
     covers_attach([issue], large=True)
     return {
-        "issue": issue,
+        "cover": issue.cover,
         "toc": issue_toc(issue=issue, preview=preview),
+        "toc_article_ids": [] if preview else toc_article_ids(issue=issue),
         "previous_issue": siblings.filter(cover_date__lt=issue.cover_date)
         .order_by("-cover_date")
         .only("id", "title", "url_path", "cover_date", "cover_date_end", "depth", "path")
@@ -236,11 +256,16 @@ def products_live() -> QuerySet[PrintProductPage]:
 
 
 def products_listing(*, index: ProductIndexPage | None = None) -> list[PrintProductPage]:
-    """Every live product, newest on-sale date first."""
-    products = products_live()
-    if index is not None:
-        products = products.child_of(index)
-    return covers_attach(products)
+    """Every live product, newest on-sale date first (its status is worked out from the date
+    when shown, so the shared list never shows yesterday's 近日発売)."""
+
+    def build() -> list[PrintProductPage]:
+        products = products_live()
+        if index is not None:
+            products = products.child_of(index)
+        return covers_attach(products)
+
+    return _shared(f"kisha:magazine:products:{index.id if index else 'all'}", build)
 
 
 def products_on_offer(*, limit: int = 3) -> list[PrintProductPage]:

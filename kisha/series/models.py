@@ -111,10 +111,13 @@ class SeriesPage(CachedRestrictionsMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         from .feeds import series_feed_links
-        from .selectors import series_detail
+        from .selectors import series_detail, series_detail_shared
 
         context = super().get_context(request, *args, **kwargs)
-        detail = series_detail(series=self, number=request.GET.get("page", "1"))
+        number = request.GET.get("page", "1")
+        # A preview shows the editor's unsaved series: never the shared copy, never stored.
+        preview = getattr(request, "is_preview", False)
+        detail = (series_detail if preview else series_detail_shared)(series=self, number=number)
         context.update(detail)
         context["series_feed"] = series_feed_links(self.slug)
         # The page shows its articles' headlines: an article's publish (its own tag) purges it.

@@ -5,6 +5,9 @@ import datetime as dt
 
 import pytest
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from kisha.magazine.factories import (
     IssuePageFactory,
     IssueTocEntryFactory,
@@ -241,3 +244,27 @@ def test_an_embargoed_article_in_a_toc_shows_only_what_the_issue_prints(
     page.save_revision().publish()
     html = client.get(combined.url).content.decode()
     assert 'href="/world/embargoed/"' in html and "速報" in html
+
+
+def test_issue_archive_and_products_are_shared_until_the_next_publish(
+    client, magazine, issues, article, products_index, products
+):
+    _, combined, _, _ = issues
+    IssueTocEntryFactory(issue=combined, section="Special Report", article=article, title="")
+    combined.save_revision().publish()
+    urls = (combined.url, f"{magazine.url}archive/2025/", products_index.url)
+    cold, warm = {}, {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as first:
+            assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as second:
+            assert client.get(url).status_code == 200
+        cold[url], warm[url] = len(first), len(second)
+    assert all(warm[url] < cold[url] for url in urls), (cold, warm)
+    # A publish is a new content generation: every page reads the change at once.
+    article.title = "目次の見出しも変わる"
+    article.save_revision().publish()
+    assert "目次の見出しも変わる" in client.get(combined.url).content.decode()
+    combined.title = "AIと雇用の未来（改題）"
+    combined.save_revision().publish()
+    assert "（改題）" in client.get(f"{magazine.url}archive/2025/").content.decode()

@@ -2,10 +2,13 @@
 
 import pytest
 
+from django.core.cache import cache
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from kisha.core import cachetags
+from kisha.core.memo import generation_key
 from kisha.series.factories import SeriesPageFactory, SeriesSeasonFactory, series_fill
 
 
@@ -120,3 +123,30 @@ def test_series_pages_through_its_articles(client, series, settings):
     assert titles[4] in html and titles[0] not in html and "3 / 3 ページ" in html
     assert client.get(f"{series.url}?page=4").status_code == 404
     assert client.get(f"{series.url}?page=abc").status_code == 404
+
+
+def test_series_entries_are_shared_until_the_next_publish(client, series):
+    client.get(series.url)  # builds the entries and stores them in the shared cache
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(series.url).status_code == 200
+    article = series.items.order_by("sort_order")[0].page.specific
+    article.title = "見出しを差し替えた記事"
+    article.save_revision().publish()  # a new content generation: the stored copy is not read
+    with CaptureQueriesContext(connection) as cold:
+        html = client.get(series.url).content.decode()
+    assert "見出しを差し替えた記事" in html
+    assert len(warm) < len(cold)
+    with CaptureQueriesContext(connection) as again:
+        assert "見出しを差し替えた記事" in client.get(series.url).content.decode()
+    assert len(again) == len(warm)
+
+
+def test_series_preview_and_junk_page_numbers_are_never_stored(rf, series):
+    request = rf.get(series.url, {"page": "1"})
+    request.is_preview = True
+    series.get_context(request)
+    assert cache.get(generation_key(f"kisha:series:detail:{series.id}:1")) is None
+    for junk in ("0", "-3", "x" * 5000, "1e9"):
+        request = rf.get(series.url, {"page": junk})
+        with pytest.raises(Http404):
+            series.get_context(request)
