@@ -13,11 +13,13 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import (
+            choosers,
             ops,  # noqa: F401  (its system check validates KISHA_OPS_ALLOWED_IPS)
             signals,  # noqa: F401  (the shared content generation follows every change)
             sites,
         )
 
+        choosers.choosers_harden()  # a malformed chooser id is a form error, not a 500
         # The default Site follows KISHA_SITE_URL after every migrate (kisha.core.sites).
         post_migrate.connect(
             sites.site_sync_default, sender=self, dispatch_uid="kisha.core.sites.sync"

@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.models import Orderable
 
 from kisha.core.cachetags import page_tag, tags_add
@@ -22,7 +22,6 @@ from kisha.core.models import BasePage, KishaImage
 from kisha.news.models import CachedRestrictionsMixin
 
 from .forms import SeriesPageForm
-from .widgets import SafePageChooserPanel
 
 MAX_SEASON = 999
 
@@ -164,7 +163,7 @@ class SeriesItem(Orderable):
     )
 
     panels = [
-        SafePageChooserPanel("page", ["news.ArticlePage", "series.SeriesPage"]),
+        PageChooserPanel("page", ["news.ArticlePage", "series.SeriesPage"]),
         FieldPanel("season"),
     ]
 

@@ -261,3 +261,17 @@ def test_the_toc_article_field_is_a_page_chooser_for_articles(admin_client, maga
     html = admin_client.get(f"/admin/pages/add/magazine/issuepage/{magazine.id}/").content.decode()
     assert "news.articlepage" in html.lower() or "articlepage" in html.lower()
     assert "page-chooser" in html or "PageChooser" in html
+
+
+@pytest.mark.parametrize("value", ["abc", "1 OR 1=1", "<script>", "9" * 40, "-1"], ids=repr)
+def test_malformed_chooser_ids_are_form_errors_not_500s(admin_client, magazine, value):
+    """Wagtail's choosers look a posted id up again to show the form with its errors; a value
+    that is not an id must give the field's own message (kisha.core.choosers)."""
+    response = add_issue(
+        admin_client,
+        magazine,
+        cover_image=value,
+        toc_entries=inline_formset([{"section": "Features", "article": value, "title": ""}]),
+    )
+    assert response.status_code == 200
+    assert not IssuePage.objects.exists()
