@@ -9,13 +9,16 @@ a split costs tens of microseconds, and the fragments that show many titles are 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
+from django.core.cache import cache as shared_cache
+from django.core.signals import setting_changed
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -43,13 +46,25 @@ def register_word_spans(source: Callable[[str], list[tuple[int, int]]]) -> None:
     (kisha.search registers SudachiPy's, which core may not import)."""
     if source not in _span_sources:
         _span_sources.append(source)
+        splits_forget()
 
 
 def register_phrase_words(source: Callable[[], Iterable[str]]) -> None:
     """Add a source of words never to break inside (company or place names BudouX would split)."""
     _word_sources.append(source)
+    splits_forget()
 
 
+def splits_forget(**kwargs) -> None:
+    """Drop this process's memo of splits and kept words (a new word source; tests that change
+    KISHA_PHRASE_KEEP)."""
+    if kwargs.get("setting") not in (None, "KISHA_PHRASE_KEEP"):
+        return
+    keep_words.cache_clear()
+    _split_memo.cache_clear()
+
+
+@cache
 def keep_words() -> tuple[str, ...]:
     """`KISHA_PHRASE_KEEP` (comma-separated or a list) and every registered source's words."""
     value = getattr(settings, "KISHA_PHRASE_KEEP", ())
@@ -131,29 +146,40 @@ def _lone_kana(phrase: str) -> bool:
 
 
 def cached_phrases(text: str) -> list[str]:
-    """`phrases(text)` through the shared cache: a headline is split once for every worker, not
-    once per render (bench/reading.py). A failing cache only costs the split."""
-    import hashlib
+    """`phrases(text)`, split once for every worker through the shared cache, and kept in this
+    process for the next render (bench/reading.py). The split is a pure function of the text,
+    the kept words and the rules (`_MODEL_VERSION`), so a worker's own copy can never disagree
+    with another's: a page of 60 headlines costs no cache round trip once they are known. A
+    failing cache only costs the split."""
+    return list(_split_memo(text, keep_words()))
 
-    from django.core.cache import cache
 
-    words = keep_words()
-    digest = hashlib.blake2b(
-        "\x1f".join((_MODEL_VERSION, *words, text)).encode(), digest_size=16
-    ).hexdigest()
-    key = f"phrases:{digest}"
+@lru_cache(maxsize=8192)  # some 3 MB of headlines and captions per worker
+def _split_memo(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    key = split_key(text, words)
     try:
-        found = cache.get(key)
+        found = shared_cache.get(key)
     except Exception:
         found = None
     if found is not None:
-        return found
+        return tuple(found)
     parts = phrases(text, words=words)
     try:
-        cache.set(key, parts, _CACHE_SECONDS)
+        shared_cache.set(key, parts, _CACHE_SECONDS)
     except Exception:
         logger.warning("phrases: could not cache a split")
-    return parts
+    return tuple(parts)
+
+
+def split_key(text: str, words: tuple[str, ...]) -> str:
+    """The shared-cache key of a split: the text, the kept words and the rules' version."""
+    digest = hashlib.blake2b(
+        "\x1f".join((_MODEL_VERSION, *words, text)).encode(), digest_size=16
+    ).hexdigest()
+    return f"phrases:{digest}"
+
+
+setting_changed.connect(splits_forget, dispatch_uid="kisha.core.phrases.forget")
 
 
 def phrase_html(text: str) -> SafeString:

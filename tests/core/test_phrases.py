@@ -2,7 +2,17 @@
 
 import pytest
 
-from kisha.core.phrases import phrase_html, phrases, register_phrase_words
+from django.core.cache import cache
+
+from kisha.core.phrases import (
+    cached_phrases,
+    keep_words,
+    phrase_html,
+    phrases,
+    register_phrase_words,
+    split_key,
+    splits_forget,
+)
 
 HEADLINES = [
     "米政府、北朝鮮との対話再開に含み　非核化の道筋はなお見えず",
@@ -97,3 +107,16 @@ def test_punctuation_inside_a_short_phrase_does_not_break():
 def test_no_break_inside_a_dictionary_word():
     # BudouX alone gives 据え|置き; SudachiPy's words (registered by kisha.search) veto it.
     assert not any(p.endswith("据え") for p in phrases("日銀、政策金利据え置き"))
+
+
+def test_a_split_is_kept_in_the_worker_after_its_first_use(settings):
+    splits_forget()
+    text = "葉山首相、来週にも臨時国会を召集へ　補正予算の成立急ぐ"
+    first = cached_phrases(text)
+    assert not any("臨時国会を召集" in part for part in first)
+    cache.clear()  # the shared copy is gone: the next render must not need it
+    assert cached_phrases(text) == first
+    assert cache.get(split_key(text, keep_words())) is None
+    # A new kept word is a new split, in this worker at once.
+    settings.KISHA_PHRASE_KEEP = "臨時国会を召集"
+    assert any("臨時国会を召集" in part for part in cached_phrases(text))
