@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 # Quiet Wagtail's INFO logging and run tasks in-process during tests.
-TEST_ENV := KISHA_CACHE_DIR=$$(mktemp -d -t kisha-test-cache.XXXXXX) LOG_LEVEL=WARNING KISHA_TASKS=immediate KISHA_SERVE_MEDIA=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
+TEST_ENV := KISHA_CACHE_DIR=$$(mktemp -d -t kisha-test-cache.XXXXXX) KISHA_TEST_MD5_PASSWORDS=1 LOG_LEVEL=WARNING KISHA_TASKS=immediate KISHA_SERVE_MEDIA=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 .PHONY: messages demo test lint test-sqlite test-postgres system venv bench quality quality-tools services-stop clean
 
@@ -46,13 +46,27 @@ lint: venv
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(PY) manage.py check --fail-level WARNING
 
-# Both databases run even when the first fails (a lint failure still stops first); the closing
-# summary names each result and its pytest line, and the exit status fails if either failed.
-# Each run's output is also kept in var/test-<db>.log.
-test: system venv lint
+# Both databases run at once (docs/architecture.md, "Tests"): PostgreSQL in the background into
+# var/test-postgres.log, SQLite in the foreground (shown and kept in var/test-sqlite.log); the
+# PostgreSQL output follows when both have ended. They share nothing: SQLite's test database is a
+# file of the run's own, each run has its own cache folder, static folder and free ports, and the
+# Redis tests use keys of their own. Both run even when one fails (a lint failure still stops
+# first); the closing summary names each result and its pytest line, and the exit status fails
+# if either failed. TEST_SERIAL=1 runs them one after the other instead.
+TEST_SERIAL ?=
+test: system venv lint quality-tools
 	@set -o pipefail; mkdir -p var; \
-	  $(MAKE) --no-print-directory test-sqlite 2>&1 | tee var/test-sqlite.log; sqlite=$$?; \
-	  $(MAKE) --no-print-directory test-postgres 2>&1 | tee var/test-postgres.log; postgres=$$?; \
+	  scripts/test-services.sh >/dev/null; \
+	  if [ -n "$(TEST_SERIAL)" ]; then \
+	    $(MAKE) --no-print-directory test-sqlite 2>&1 | tee var/test-sqlite.log; sqlite=$$?; \
+	    $(MAKE) --no-print-directory test-postgres 2>&1 | tee var/test-postgres.log; postgres=$$?; \
+	  else \
+	    $(MAKE) --no-print-directory test-postgres >var/test-postgres.log 2>&1 & pg=$$!; \
+	    $(MAKE) --no-print-directory test-sqlite 2>&1 | tee var/test-sqlite.log; sqlite=$$?; \
+	    wait $$pg; postgres=$$?; \
+	    echo; echo "== PostgreSQL (ran alongside SQLite; var/test-postgres.log) =="; \
+	    cat var/test-postgres.log; \
+	  fi; \
 	  echo; echo "== make test: summary =="; \
 	  for run in "SQLite sqlite $$sqlite" "PostgreSQL postgres $$postgres"; do \
 	    set -- $$run; \

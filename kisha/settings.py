@@ -319,6 +319,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The test runs alone (tests/conftest.py, and tests/processes.py for the servers they start) set
+# KISHA_TEST_MD5_PASSWORDS: Django's MD5 hasher instead of PBKDF2's million rounds, which cost
+# a second per user made or login checked on a loaded 2-core CI machine. Never set it anywhere
+# else: MD5 is no way to store a password.
+if config_bool("KISHA_TEST_MD5_PASSWORDS"):
+    from django.conf import global_settings
+
+    PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *global_settings.PASSWORD_HASHERS,
+    ]
 LOGIN_URL = "/admin/login/"
 # Axes first: it refuses a locked-out login before any password is checked, and needs the
 # request (so tests log in with force_login, or with authenticate(request=...)).

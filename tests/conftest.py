@@ -17,6 +17,19 @@ from kisha.news.factories import (
 from kisha.news.services import site_ensure_home
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Users are made and logins checked with Django's MD5 hasher, as the servers the tests
+    start do (KISHA_TEST_MD5_PASSWORDS, kisha/settings.py): PBKDF2's million rounds cost about a
+    second each on a loaded CI machine. PBKDF2 hashes still check."""
+    from django.conf import global_settings
+    from django.test.utils import override_settings
+
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     for alias in ("default", "tags"):
