@@ -19,6 +19,7 @@ from typing import TypeVar
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from kisha.news.services import article_withdraw
 from kisha.wire.models import (
     WireItem,
     WireItemVersion,
@@ -53,6 +54,9 @@ UPDATE_FIELDS = [
     "item_time",
     "updated_at",
     "section",
+    "copyright_holder",
+    "copyright_notice",
+    "usage_terms",
 ]
 SectionResolver = Callable[[WireEntry], int | None]
 
@@ -94,9 +98,18 @@ class IngestSummary:
         )
 
 
+_LATER_FIELDS = ("copyright_holder", "copyright_notice", "usage_terms")
+
+
 def entry_hash(entry: WireEntry | WirePictureEntry | WirePackageEntry) -> str:
     """A digest of everything an entry says, to tell a resend from a same-version correction."""
-    payload = json.dumps(dataclasses.asdict(entry), default=str, sort_keys=True)
+    fields = dataclasses.asdict(entry)
+    # Rights fields came later: left out while empty, so an item stored before them and sent
+    # again unchanged still hashes the same (not a spurious correction).
+    for name in _LATER_FIELDS:
+        if fields.get(name) == "":
+            del fields[name]
+    payload = json.dumps(fields, default=str, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -157,6 +170,9 @@ def _item_fields(entry: WireEntry, section_id: int | None, now: dt.datetime) -> 
         "item_time": min(moment, now),
         "updated_at": now,
         "section_id": section_id,
+        "copyright_holder": entry.copyright_holder[:1000],
+        "copyright_notice": entry.copyright_notice[:1000],
+        "usage_terms": entry.usage_terms,
     }
 
 
@@ -400,10 +416,6 @@ def _update_rows(items: list, *, model=WireItem, fields: list[str] | None = None
 
 
 def withdraw_articles(*, article_ids: list[int]) -> None:
-    """Unpublish stories promoted from withheld or canceled items; the pages stay as drafts."""
-    if not article_ids:
-        return
-    from kisha.news.models import ArticlePage
-
-    for page in ArticlePage.objects.filter(pk__in=article_ids, live=True):
-        page.unpublish(user=None, log_action=True)
+    """Unpublish stories promoted from withheld or canceled items (the news app's
+    article_withdraw); the pages stay as drafts."""
+    article_withdraw(article_ids=article_ids)

@@ -26,6 +26,7 @@ MAX_SUMMARY = 20_000
 MAX_BYLINE = 1_000
 MAX_BODY = 2_000_000
 MAX_URL = 4_000
+MAX_RIGHTS = 1_000
 MAX_SUBJECTS = 500
 MAX_IMAGES = 200
 # A whole document larger than this is refused before parsing (the fetcher's default cap is
@@ -79,6 +80,11 @@ class WireEntry:
     embargoed: dt.datetime | None = None
     link: str = ""
     images: tuple[WireImage, ...] = ()
+    # The agency's rights statement (G2 rightsInfo, ninjs copyrightholder/copyrightnotice/
+    # usageterms, NewsML 1.2 RightsMetadata): shown on the desk, carried into the draft's credit.
+    copyright_holder: str = ""
+    copyright_notice: str = ""
+    usage_terms: str = ""
 
     def __post_init__(self) -> None:
         # Validation lives here once, so every provider enforces the same limits.
@@ -89,6 +95,9 @@ class WireEntry:
         _check_text("byline", self.byline, MAX_BYLINE)
         _check_text("link", self.link, MAX_URL)
         _check_text("language", self.language, 64)
+        _check_text("copyright holder", self.copyright_holder, MAX_RIGHTS)
+        _check_text("copyright notice", self.copyright_notice, MAX_RIGHTS)
+        _check_text("usage terms", self.usage_terms, MAX_SUMMARY)
         if isinstance(self.version, bool) or not isinstance(self.version, int):
             raise EntryInvalid(f"version must be an integer, got {self.version!r}")
         if self.version < 0:

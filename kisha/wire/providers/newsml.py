@@ -155,7 +155,27 @@ def entry_from_item(item: etree._Element) -> WireEntry:
         embargoed=parse_datetime(_text(_child(item_meta, "embargoed")), "embargoed"),
         images=tuple(nitf.images),
         format="newsml-g2",
+        **_rights(item, language),
     )
+
+
+def _rights(item: etree._Element, language: str) -> dict[str, str]:
+    """The first rightsInfo: copyrightHolder (its name, else its literal), copyrightNotice and
+    usageTerms, each in the item's language where the agency sent several."""
+    rights = _child(item, "rightsInfo")
+    if rights is None:
+        return {}
+    holder = _child(rights, "copyrightHolder")
+    holder_name = ""
+    if holder is not None:
+        holder_name = _pick_text(_children(holder, "name"), language) or collapse(
+            holder.get("literal") or ""
+        )
+    return {
+        "copyright_holder": holder_name,
+        "copyright_notice": _pick_text(_children(rights, "copyrightNotice"), language),
+        "usage_terms": _pick_text(_children(rights, "usageTerms"), language),
+    }
 
 
 def _item_class(item: etree._Element) -> str:
