@@ -55,7 +55,7 @@ now = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.timezone.utc)
 columns = ["source_id", "guid", "guid_hash", "version", "content_hash", "format", "headline",
            "summary", "body_html", "byline", "language", "pubstatus", "urgency", "subjects",
            "images", "link", "item_time", "received_at", "updated_at", "section_id", "banner",
-           "versioncreated"]
+           "versioncreated", "copyright_holder", "copyright_notice", "usage_terms"]
 sections = [world.pk, business.pk, None]
 
 def row(n):
@@ -68,7 +68,7 @@ def row(n):
     return [sources[n % 3].pk, guid, hashlib.sha256(guid.encode()).hexdigest(), 1 + n % 3,
             "0" * 64, "ninjs", headline, "要約です。", "<p>本文です。</p>", "記者", "ja",
             status, 1 + n % 9, "[]", "[]", "", moment, moment, moment, sections[n % 3], "auto",
-            moment]
+            moment, "", "", "報道目的のみ" if n % 20 == 0 else ""]
 
 started = time.perf_counter()
 if connection.vendor == "postgresql":
@@ -206,6 +206,8 @@ def main() -> None:
     args = parser.parse_args()
     print(machine())
     runs = [] if args.skip_sqlite else [with_sqlite(args.items, args.runs)]
+    if runs:
+        print(json.dumps(runs[-1], ensure_ascii=False), flush=True)  # kept if the next one fails
     if args.database_url:
         runs.append(with_postgres(args.database_url, args.items, args.runs))
     for run in runs:

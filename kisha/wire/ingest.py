@@ -30,6 +30,7 @@ from kisha.wire.models import (
     guid_digest,
 )
 from kisha.wire.providers import WireEntry, WirePackageEntry, WirePictureEntry
+from kisha.wire.providers.base import PackageMember
 
 CHUNK_SIZE = 500
 # Fields a newer version overwrites (everything an entry carries, plus derived ones).
@@ -361,6 +362,79 @@ def _story_member(package: WirePackageEntry) -> str:
             if member.kind == kind:
                 return member.guid
     return ""
+
+
+MAX_PACKAGE_NESTING = 8
+
+
+class PackageRefused(Exception):
+    """A package that cannot become a story (a cycle of packages, nesting too deep)."""
+
+
+def expand_nested_packages(
+    *, source: WireSource, packages: list[WirePackageEntry]
+) -> tuple[list[WirePackageEntry], list[tuple[str, str]]]:
+    """Packages with their member packages expanded in place, and (guid, reason) for those
+    refused. A member package is looked for in the same document first, then among the stored
+    ones (kept expanded, so one query answers them all); a member package not received yet stays
+    a "package" member (readers skip it) until the outer package is sent again. A package that
+    reaches itself, directly or through others, is refused with the path, and nothing of it is
+    stored; the other packages of the document are not affected."""
+    in_document = {package.guid: package for package in packages}
+    candidates = {
+        guid_digest(member.guid)
+        for package in packages
+        for member in package.members
+        if member.kind in ("package", "") and member.guid not in in_document
+    }
+    stored: dict[str, list[PackageMember]] = {}
+    if candidates:
+        rows = WirePackage.objects.filter(source=source, guid_hash__in=candidates).prefetch_related(
+            "members"
+        )
+        for row in rows:
+            ordered = sorted(row.members.all(), key=lambda member: member.position)
+            stored[row.guid] = [PackageMember(m.guid, m.kind) for m in ordered]
+
+    def members_of(guid: str) -> list[PackageMember] | None:
+        if guid in in_document:
+            return list(in_document[guid].members)
+        return stored.get(guid)
+
+    def expand(path: list[str]) -> list[PackageMember]:
+        result: list[PackageMember] = []
+        for member in members_of(path[-1]) or ():
+            inner = members_of(member.guid) if member.kind in ("package", "") else None
+            if inner is None:
+                result.append(member)
+                continue
+            if member.guid in path:
+                cycle = " → ".join([*path, member.guid])
+                raise PackageRefused(
+                    f"packages form a cycle ({cycle}) / パッケージが自分自身を含んでいます"
+                )
+            if len(path) > MAX_PACKAGE_NESTING:
+                raise PackageRefused(
+                    f"packages nested deeper than {MAX_PACKAGE_NESTING} / パッケージの入れ子が深すぎます"
+                )
+            result.extend(expand([*path, member.guid]))
+        return result
+
+    expanded: list[WirePackageEntry] = []
+    refused: list[tuple[str, str]] = []
+    for package in packages:
+        try:
+            members = expand([package.guid])
+        except PackageRefused as exc:
+            refused.append((package.guid, str(exc)))
+            continue
+        seen: set[str] = set()
+        unique = [m for m in members if not (m.guid in seen or seen.add(m.guid))]
+        try:
+            expanded.append(dataclasses.replace(package, members=tuple(unique)))
+        except ValueError as exc:  # EntryInvalid: too many members once expanded
+            refused.append((package.guid, str(exc)))
+    return expanded, refused
 
 
 def apply_packages(*, source: WireSource, packages: list[WirePackageEntry]) -> IngestSummary:

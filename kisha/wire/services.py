@@ -29,6 +29,7 @@ from kisha.wire.ingest import (
     apply_packages,
     apply_pictures,
     embedded_pictures,
+    expand_nested_packages,
     latest_per_guid,
     section_resolver,
 )
@@ -145,7 +146,15 @@ def wire_ingest_bytes(
     entries = latest_per_guid(result.entries)
     resolve = section_resolver(source)
     pictures = latest_per_guid(result.pictures)
-    packages = latest_per_guid(result.packages)
+    packages, refused = expand_nested_packages(
+        source=source, packages=latest_per_guid(result.packages)
+    )
+    if refused:
+        summary.errors += len(refused)
+        WireIngestError.objects.bulk_create(
+            WireIngestError(run=run, source=source, guid=guid[:2000], message=message[:10_000])
+            for guid, message in refused
+        )
     pictures_changed = 0
     try:
         for start in range(0, len(entries), CHUNK_SIZE):

@@ -140,7 +140,8 @@ class WirePictureEntry:
 
 
 MAX_PACKAGE_MEMBERS = 500
-MemberKind = Literal["text", "picture", ""]
+# "package": another package item (G2 itemRef of class composite), expanded at ingest.
+MemberKind = Literal["text", "picture", "package", ""]
 
 
 class PackageMember(NamedTuple):
