@@ -378,8 +378,11 @@ def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
     the draft that time as its go-live (公開日時), so the editor's 公開 schedules it for the
     embargo's end instead of breaking it (kisha.core.scheduling publishes it then)."""
     with transaction.atomic():
+        # of=("self",): PostgreSQL cannot lock the nullable side of the article outer join.
         item = (
-            WireItem.objects.select_for_update().select_related("source", "article").get(pk=item.pk)
+            WireItem.objects.select_for_update(of=("self",))
+            .select_related("source", "article")
+            .get(pk=item.pk)
         )
         if item.article is not None:
             return item.article

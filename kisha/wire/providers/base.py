@@ -182,7 +182,8 @@ class WirePackageEntry:
                 raise EntryInvalid(
                     "the package references itself / パッケージが自分自身を参照しています"
                 )
-        if not any(member.kind in ("text", "") for member in self.members):
+        # A member package may carry the story (it is expanded at ingest).
+        if not any(member.kind in ("text", "", "package") for member in self.members):
             raise EntryInvalid("the package has no text member, so there is no story to show")
 
 
