@@ -387,3 +387,65 @@ def article_kill_notice(*, path: str):
     if kill is None or not kill.show_notice or (kill.page is not None and kill.page.live):
         return None
     return kill
+
+
+class ArticleDraftError(Exception):
+    """A draft that cannot be made (its section is gone); the message is for the editor."""
+
+
+def article_draft_from_wire(
+    *,
+    section_id: int,
+    title: str,
+    lead: str,
+    body: list,
+    hero_image=None,
+    hero_caption: str = "",
+    wire_credit: str = "",
+    original_headline: str = "",
+    original_author: str = "",
+    owner=None,
+    go_live_at=None,
+):
+    """A DRAFT ArticlePage under section `section_id` made from an agency item (kisha.wire's
+    記事化), with a new short slug and a first revision saved by `owner`. `body` is raw
+    StreamField data; text fields are cut to their column's length here, so a long agency
+    headline or credit never fails the save. Raises ArticleDraftError when the section does not
+    exist (deleted since the item was mapped)."""
+    from .models import ArticlePage, SectionPage
+
+    section = SectionPage.objects.filter(pk=section_id).first()
+    if section is None:
+        raise ArticleDraftError("セクションが見つかりません。配信元の分類対応を確認してください。")
+    page = ArticlePage(
+        title=title[:255],
+        slug=article_slug_new(),
+        lead=lead[:1000],
+        body=body,
+        hero_image=hero_image,
+        hero_caption=hero_caption[:300],
+        wire_credit=wire_credit[:100],
+        original_headline=original_headline[:300],
+        original_author=original_author[:200],
+        owner=owner,
+        live=False,
+        go_live_at=go_live_at,
+    )
+    section.add_child(instance=page)
+    page.save_revision(user=owner, log_action=True)
+    return page
+
+
+def article_withdraw(*, article_ids: list[int]) -> int:
+    """Unpublish the live articles among `article_ids` (stories whose agency copy was withheld
+    or canceled); the pages stay as drafts for an editor to look at. Wagtail's unpublish, so
+    every listing, feed and cache drops them. Returns how many were unpublished."""
+    from .models import ArticlePage
+
+    if not article_ids:
+        return 0
+    count = 0
+    for page in ArticlePage.objects.filter(pk__in=article_ids, live=True):
+        page.unpublish(user=None, log_action=True)
+        count += 1
+    return count

@@ -21,6 +21,9 @@ DEFAULTS: dict[str, Any] = {
     # Items (with their versions), pictures and packages older than this many days are deleted
     # by a daily task; 0 keeps them for ever. Items promoted to an article are always kept.
     "KISHA_WIRE_ITEM_DAYS": 0,
+    # The wire desk's search looks at this many of the newest items of the current filter (a
+    # narrower date range moves the window back in time); a million-row table is never scanned.
+    "KISHA_WIRE_DESK_SEARCH_WINDOW": 50_000,
     # Ingest log rows older than this many days are pruned.
     "KISHA_WIRE_LOG_DAYS": 30,
     # A 速報 item stays in the banner this many hours.

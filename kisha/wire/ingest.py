@@ -19,6 +19,7 @@ from typing import TypeVar
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from kisha.news.services import article_withdraw
 from kisha.wire.models import (
     WireItem,
     WireItemVersion,
@@ -29,6 +30,7 @@ from kisha.wire.models import (
     guid_digest,
 )
 from kisha.wire.providers import WireEntry, WirePackageEntry, WirePictureEntry
+from kisha.wire.providers.base import PackageMember
 
 CHUNK_SIZE = 500
 # Fields a newer version overwrites (everything an entry carries, plus derived ones).
@@ -53,6 +55,9 @@ UPDATE_FIELDS = [
     "item_time",
     "updated_at",
     "section",
+    "copyright_holder",
+    "copyright_notice",
+    "usage_terms",
 ]
 SectionResolver = Callable[[WireEntry], int | None]
 
@@ -94,9 +99,18 @@ class IngestSummary:
         )
 
 
+_LATER_FIELDS = ("copyright_holder", "copyright_notice", "usage_terms")
+
+
 def entry_hash(entry: WireEntry | WirePictureEntry | WirePackageEntry) -> str:
     """A digest of everything an entry says, to tell a resend from a same-version correction."""
-    payload = json.dumps(dataclasses.asdict(entry), default=str, sort_keys=True)
+    fields = dataclasses.asdict(entry)
+    # Rights fields came later: left out while empty, so an item stored before them and sent
+    # again unchanged still hashes the same (not a spurious correction).
+    for name in _LATER_FIELDS:
+        if fields.get(name) == "":
+            del fields[name]
+    payload = json.dumps(fields, default=str, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -157,6 +171,9 @@ def _item_fields(entry: WireEntry, section_id: int | None, now: dt.datetime) -> 
         "item_time": min(moment, now),
         "updated_at": now,
         "section_id": section_id,
+        "copyright_holder": entry.copyright_holder[:1000],
+        "copyright_notice": entry.copyright_notice[:1000],
+        "usage_terms": entry.usage_terms,
     }
 
 
@@ -347,6 +364,79 @@ def _story_member(package: WirePackageEntry) -> str:
     return ""
 
 
+MAX_PACKAGE_NESTING = 8
+
+
+class PackageRefused(Exception):
+    """A package that cannot become a story (a cycle of packages, nesting too deep)."""
+
+
+def expand_nested_packages(
+    *, source: WireSource, packages: list[WirePackageEntry]
+) -> tuple[list[WirePackageEntry], list[tuple[str, str]]]:
+    """Packages with their member packages expanded in place, and (guid, reason) for those
+    refused. A member package is looked for in the same document first, then among the stored
+    ones (kept expanded, so one query answers them all); a member package not received yet stays
+    a "package" member (readers skip it) until the outer package is sent again. A package that
+    reaches itself, directly or through others, is refused with the path, and nothing of it is
+    stored; the other packages of the document are not affected."""
+    in_document = {package.guid: package for package in packages}
+    candidates = {
+        guid_digest(member.guid)
+        for package in packages
+        for member in package.members
+        if member.kind in ("package", "") and member.guid not in in_document
+    }
+    stored: dict[str, list[PackageMember]] = {}
+    if candidates:
+        rows = WirePackage.objects.filter(source=source, guid_hash__in=candidates).prefetch_related(
+            "members"
+        )
+        for row in rows:
+            ordered = sorted(row.members.all(), key=lambda member: member.position)
+            stored[row.guid] = [PackageMember(m.guid, m.kind) for m in ordered]
+
+    def members_of(guid: str) -> list[PackageMember] | None:
+        if guid in in_document:
+            return list(in_document[guid].members)
+        return stored.get(guid)
+
+    def expand(path: list[str]) -> list[PackageMember]:
+        result: list[PackageMember] = []
+        for member in members_of(path[-1]) or ():
+            inner = members_of(member.guid) if member.kind in ("package", "") else None
+            if inner is None:
+                result.append(member)
+                continue
+            if member.guid in path:
+                cycle = " → ".join([*path, member.guid])
+                raise PackageRefused(
+                    f"packages form a cycle ({cycle}) / パッケージが自分自身を含んでいます"
+                )
+            if len(path) > MAX_PACKAGE_NESTING:
+                raise PackageRefused(
+                    f"packages nested deeper than {MAX_PACKAGE_NESTING} / パッケージの入れ子が深すぎます"
+                )
+            result.extend(expand([*path, member.guid]))
+        return result
+
+    expanded: list[WirePackageEntry] = []
+    refused: list[tuple[str, str]] = []
+    for package in packages:
+        try:
+            members = expand([package.guid])
+        except PackageRefused as exc:
+            refused.append((package.guid, str(exc)))
+            continue
+        seen: set[str] = set()
+        unique = [m for m in members if not (m.guid in seen or seen.add(m.guid))]
+        try:
+            expanded.append(dataclasses.replace(package, members=tuple(unique)))
+        except ValueError as exc:  # EntryInvalid: too many members once expanded
+            refused.append((package.guid, str(exc)))
+    return expanded, refused
+
+
 def apply_packages(*, source: WireSource, packages: list[WirePackageEntry]) -> IngestSummary:
     """Packages and their members; a new version replaces the member list (order included)."""
     return _retried(lambda: _apply_packages_once(source=source, packages=packages))
@@ -400,10 +490,6 @@ def _update_rows(items: list, *, model=WireItem, fields: list[str] | None = None
 
 
 def withdraw_articles(*, article_ids: list[int]) -> None:
-    """Unpublish stories promoted from withheld or canceled items; the pages stay as drafts."""
-    if not article_ids:
-        return
-    from kisha.news.models import ArticlePage
-
-    for page in ArticlePage.objects.filter(pk__in=article_ids, live=True):
-        page.unpublish(user=None, log_action=True)
+    """Unpublish stories promoted from withheld or canceled items (the news app's
+    article_withdraw); the pages stay as drafts."""
+    article_withdraw(article_ids=article_ids)

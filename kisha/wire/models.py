@@ -243,6 +243,10 @@ class WireItem(models.Model):
     banner = models.CharField(
         "速報バナー", max_length=10, choices=BannerState.choices, default=BannerState.AUTO
     )
+    # The agency's rights statement, as sent (providers read it; the desk shows it).
+    copyright_holder = models.CharField("著作権者", max_length=1000, blank=True, default="")
+    copyright_notice = models.CharField("著作権表示", max_length=1000, blank=True, default="")
+    usage_terms = models.TextField("利用条件", blank=True, default="")
 
     class Meta:
         verbose_name = "配信記事"
@@ -251,7 +255,14 @@ class WireItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "guid_hash"], name="wire_item_source_guid")
         ]
-        indexes = [models.Index(fields=["pubstatus", "-item_time"], name="wire_item_ticker")]
+        indexes = [
+            models.Index(fields=["pubstatus", "-item_time"], name="wire_item_ticker"),
+            # The wire desk (kisha.wire.desk): each filter's newest rows straight off an index.
+            models.Index(fields=["-item_time", "-id"], name="wire_desk_time"),
+            models.Index(fields=["source", "-item_time", "-id"], name="wire_desk_source"),
+            models.Index(fields=["section", "-item_time", "-id"], name="wire_desk_section"),
+            models.Index(fields=["urgency", "-item_time", "-id"], name="wire_desk_urgency"),
+        ]
 
     def __str__(self) -> str:
         return self.headline[:80]

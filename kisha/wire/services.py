@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from kisha.news.services import ArticleDraftError, article_draft_from_wire
 from kisha.wire.body import first_paragraph_text, html_to_blocks
 from kisha.wire.conf import conf
 from kisha.wire.fetch import FetchError, fetch
@@ -28,6 +29,7 @@ from kisha.wire.ingest import (
     apply_packages,
     apply_pictures,
     embedded_pictures,
+    expand_nested_packages,
     latest_per_guid,
     section_resolver,
 )
@@ -144,7 +146,15 @@ def wire_ingest_bytes(
     entries = latest_per_guid(result.entries)
     resolve = section_resolver(source)
     pictures = latest_per_guid(result.pictures)
-    packages = latest_per_guid(result.packages)
+    packages, refused = expand_nested_packages(
+        source=source, packages=latest_per_guid(result.packages)
+    )
+    if refused:
+        summary.errors += len(refused)
+        WireIngestError.objects.bulk_create(
+            WireIngestError(run=run, source=source, guid=guid[:2000], message=message[:10_000])
+            for guid, message in refused
+        )
     pictures_changed = 0
     try:
         for start in range(0, len(entries), CHUNK_SIZE):
@@ -363,24 +373,23 @@ def wire_source_for_name(*, name: str, format: str = "") -> WireSource:  # noqa:
 
 def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
     """記事化: a DRAFT article under the item's section with its text, credit and original
-    headline, linked from the item. Promoting twice returns the same draft. An item under an
-    agency embargo still ahead gives the draft that time as its go-live (公開日時), so the
-    editor's 公開 schedules it for the embargo's end instead of breaking it
-    (kisha.core.scheduling publishes it then)."""
-    from kisha.news.models import ArticlePage, SectionPage
-    from kisha.news.services import article_slug_new
-
+    headline, linked from the item (the news app builds the page: article_draft_from_wire).
+    Promoting twice returns the same draft. An item under an agency embargo still ahead gives
+    the draft that time as its go-live (公開日時), so the editor's 公開 schedules it for the
+    embargo's end instead of breaking it (kisha.core.scheduling publishes it then)."""
     with transaction.atomic():
-        item = WireItem.objects.select_for_update().select_related("source").get(pk=item.pk)
-        if item.article_id:
-            existing = ArticlePage.objects.filter(pk=item.article_id).first()
-            if existing is not None:
-                return existing
+        # of=("self",): PostgreSQL cannot lock the nullable side of the article outer join.
+        item = (
+            WireItem.objects.select_for_update(of=("self",))
+            .select_related("source", "article")
+            .get(pk=item.pk)
+        )
+        if item.article is not None:
+            return item.article
         if item.pubstatus != "usable":
             raise WirePromoteError("保留・取消になった配信記事は記事化できません。")
         section_id = item.section_id or item.source.default_section_id
-        section = SectionPage.objects.filter(pk=section_id).first() if section_id else None
-        if section is None:
+        if not section_id:
             raise WirePromoteError(
                 "セクションが決まっていません。配信元の分類対応か既定のセクションを設定してください。"
             )
@@ -394,26 +403,38 @@ def wire_item_promote(*, item: WireItem, editor) -> ArticlePage:
             for p in pictures[1:]
         ]
         embargo = item.embargoed if item.embargoed and item.embargoed > timezone.now() else None
-        page = ArticlePage(
-            title=item.headline[:255],
-            # The short date-and-number slug every new article gets (news.services).
-            slug=article_slug_new(),
-            lead=(item.summary or first_paragraph_text(item.body_html, 1000))[:1000],
-            body=[*html_to_blocks(item.body_html), *figures],
-            hero_image=hero.image if hero else None,
-            hero_caption=hero.caption[:300] if hero else "",
-            wire_credit=item.source.credit_text[:100],
-            original_headline=item.headline[:300],
-            original_author=item.byline[:200],
-            owner=editor,
-            live=False,
-            go_live_at=embargo,
-        )
-        section.add_child(instance=page)
-        page.save_revision(user=editor, log_action=True)
+        try:
+            page = article_draft_from_wire(
+                section_id=section_id,
+                title=item.headline,
+                lead=item.summary or first_paragraph_text(item.body_html, 1000),
+                body=[*html_to_blocks(item.body_html), *figures],
+                hero_image=hero.image if hero else None,
+                hero_caption=hero.caption if hero else "",
+                wire_credit=wire_item_credit(item=item),
+                original_headline=item.headline,
+                original_author=item.byline,
+                owner=editor,
+                go_live_at=embargo,
+            )
+        except ArticleDraftError as exc:
+            raise WirePromoteError(str(exc)) from exc
         item.article = page
         item.save(update_fields=["article"])
     return page
+
+
+def wire_item_credit(*, item: WireItem) -> str:
+    """The draft's 配信 credit: the source's credit name, with the agency's copyright holder
+    (else its copyright notice) when it says something the name does not, e.g.
+    「ロイター / © 2026 Thomson Reuters」; cut to the article's 100-character field."""
+    credit = item.source.credit_text
+    rights = item.copyright_holder or item.copyright_notice
+    if rights and rights.strip() != credit.strip():
+        if item.copyright_notice and item.copyright_holder in item.copyright_notice:
+            rights = item.copyright_notice
+        credit = f"{credit} / {rights}"
+    return credit[:100]
 
 
 def wire_item_set_banner(*, item: WireItem, state: str) -> WireItem:

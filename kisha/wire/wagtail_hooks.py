@@ -1,7 +1,8 @@
 """The ニュース速報 menu: 配信記事 (items), 配信元 (sources) and 取り込み履歴 (runs).
 
 Listing search uses the ORM (``search_backend_name = None``), not the Wagtail search backend:
-wire items are not indexed, and a headline substring is what a desk editor types.
+wire items are not indexed, and a headline substring is what a desk editor types; the item
+listing bounds it to the newest rows of the current filter (kisha.wire.desk).
 """
 
 from django.urls import path, reverse
@@ -24,15 +25,8 @@ class WireItemViewSet(ModelViewSet):
     menu_label = "配信記事"
     url_prefix = "wire/items"
     name = "wire_items"
-    list_display = ["headline", "source", "section", "urgency", "pubstatus", "item_time", "article"]
-    list_filter = {
-        "source": ["exact"],
-        "section": ["exact"],
-        "urgency": ["exact", "lte"],
-        "pubstatus": ["exact"],
-        "item_time": ["gte", "lte"],
-    }
-    search_fields = ["headline", "summary", "guid", "byline"]
+    # Columns, filters, search and pagination: admin_views.WireItemIndexView (kisha.wire.desk).
+    search_fields = ["headline", "summary", "byline"]
     search_backend_name = None
     ordering = ["-item_time", "-id"]
     list_per_page = 50
@@ -54,6 +48,9 @@ class WireItemViewSet(ModelViewSet):
         "versioncreated",
         "embargoed",
         "byline",
+        "usage_terms",
+        "copyright_holder",
+        "copyright_notice",
         "summary",
         "body_html",
         "link",

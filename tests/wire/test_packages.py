@@ -5,6 +5,7 @@ story, a package naming itself is refused."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -123,13 +124,31 @@ def test_bad_packages_and_pictures_are_refused_with_a_reason(xml: str, reason: s
     assert reason in error.message
 
 
-def test_group_cycle_ends() -> None:
+def test_group_cycle_is_refused_with_its_path() -> None:
     groups = (
         f'<group id="G1">{ref("urn:story", "text")}<groupRef idref="G2"/></group>'
         f'<group id="G2">{ref("urn:pic:1", "picture")}<groupRef idref="G1"/></group>'
     )
+    result = get_provider("newsml").parse(message(text_item("urn:ok"), package("urn:pkg", groups)))
+    assert not result.packages and [e.guid for e in result.entries] == ["urn:ok"]
+    (error,) = result.errors
+    assert "G1 → G2 → G1" in error.message and "循環" in error.message
+
+
+def test_a_group_referenced_twice_is_not_a_cycle_and_stays_linear() -> None:
+    """A lattice of 40 groups, each referring to the next twice: 2^40 paths if walked naively."""
+    groups = (
+        "".join(
+            f'<group id="G{n}">{ref(f"urn:pic:{n}", "picture")}'
+            f'<groupRef idref="G{n + 1}"/><groupRef idref="G{n + 1}"/></group>'
+            for n in range(1, 40)
+        )
+        + f'<group id="G40">{ref("urn:story", "text")}</group>'
+    )
+    started = time.perf_counter()
     (entry,) = get_provider("newsml").parse(message(package("urn:pkg", groups))).packages
-    assert [m.guid for m in entry.members] == ["urn:story", "urn:pic:1"]
+    assert time.perf_counter() - started < 1
+    assert [m.guid for m in entry.members] == [f"urn:pic:{n}" for n in range(1, 40)] + ["urn:story"]
 
 
 def ninjs_story(uri: str, associations: list, version: int = 1) -> dict:
@@ -289,3 +308,65 @@ def test_admin_item_view_lists_package_pictures(g2_source, client, django_user_m
     html = response.content.decode()
     assert "朝市パッケージ" in html and "説明 urn:pic:1" in html
     assert "未着の写真が2件" in html
+
+
+# --- Nested packages ----------------------------------------------------------------------
+
+
+def outer(guid: str, *refs: str) -> str:
+    return package(guid, f'<group id="G1">{"".join(refs)}</group>')
+
+
+def member_guids(source, guid: str) -> list[str]:
+    row = WirePackage.objects.get(source=source, guid=guid)
+    return [m.guid for m in row.members.order_by("position")]
+
+
+def test_a_package_inside_a_package_is_one_story_in_order(g2_source):
+    summary = ingest(
+        g2_source,
+        outer("urn:outer", ref("urn:pkg", "composite"), ref("urn:pic:9", "picture")),
+        package("urn:pkg", MAIN),
+        text_item("urn:story"),
+        *(picture_item(f"urn:pic:{n}") for n in (1, 2, 3, 9)),
+    )
+    assert summary.errors == 0
+    expected = ["urn:story", "urn:pic:1", "urn:pic:2", "urn:pic:3", "urn:pic:9"]
+    assert member_guids(g2_source, "urn:outer") == expected
+
+
+def test_a_stored_inner_package_is_expanded_when_the_outer_one_arrives(g2_source):
+    ingest(g2_source, package("urn:pkg", MAIN))
+    # Without a class the reference is still recognised as the stored package.
+    ingest(g2_source, outer("urn:outer", ref("urn:pic:0", "picture"), ref("urn:pkg")))
+    assert member_guids(g2_source, "urn:outer") == [
+        "urn:pic:0",
+        "urn:story",
+        "urn:pic:1",
+        "urn:pic:2",
+        "urn:pic:3",
+    ]
+
+
+def test_packages_that_reach_themselves_are_refused_and_nothing_is_stored(g2_source):
+    summary = ingest(
+        g2_source,
+        outer("urn:a", ref("urn:story", "text"), ref("urn:b", "composite")),
+        outer("urn:b", ref("urn:pic:1", "picture"), ref("urn:a", "composite")),
+        package("urn:fine", MAIN),
+    )
+    assert summary.errors == 2
+    assert list(WirePackage.objects.values_list("guid", flat=True)) == ["urn:fine"]
+    messages = sorted(WireIngestError.objects.values_list("guid", "message"))
+    assert [guid for guid, _ in messages] == ["urn:a", "urn:b"]
+    assert "urn:a → urn:b → urn:a" in messages[0][1] and "自分自身" in messages[0][1]
+
+
+def test_a_cycle_through_a_stored_package_is_refused(g2_source):
+    # urn:a refers to urn:b, not received yet: stored with the reference unexpanded.
+    ingest(g2_source, outer("urn:a", ref("urn:story", "text"), ref("urn:b", "composite")))
+    assert member_guids(g2_source, "urn:a") == ["urn:story", "urn:b"]
+    summary = ingest(g2_source, outer("urn:b", ref("urn:pic:1", "picture"), ref("urn:a")))
+    assert summary.errors == 1
+    assert "urn:b → urn:a → urn:b" in WireIngestError.objects.get().message
+    assert not WirePackage.objects.filter(guid="urn:b").exists()

@@ -26,6 +26,7 @@ MAX_SUMMARY = 20_000
 MAX_BYLINE = 1_000
 MAX_BODY = 2_000_000
 MAX_URL = 4_000
+MAX_RIGHTS = 1_000
 MAX_SUBJECTS = 500
 MAX_IMAGES = 200
 # A whole document larger than this is refused before parsing (the fetcher's default cap is
@@ -79,6 +80,11 @@ class WireEntry:
     embargoed: dt.datetime | None = None
     link: str = ""
     images: tuple[WireImage, ...] = ()
+    # The agency's rights statement (G2 rightsInfo, ninjs copyrightholder/copyrightnotice/
+    # usageterms, NewsML 1.2 RightsMetadata): shown on the desk, carried into the draft's credit.
+    copyright_holder: str = ""
+    copyright_notice: str = ""
+    usage_terms: str = ""
 
     def __post_init__(self) -> None:
         # Validation lives here once, so every provider enforces the same limits.
@@ -89,6 +95,9 @@ class WireEntry:
         _check_text("byline", self.byline, MAX_BYLINE)
         _check_text("link", self.link, MAX_URL)
         _check_text("language", self.language, 64)
+        _check_text("copyright holder", self.copyright_holder, MAX_RIGHTS)
+        _check_text("copyright notice", self.copyright_notice, MAX_RIGHTS)
+        _check_text("usage terms", self.usage_terms, MAX_SUMMARY)
         if isinstance(self.version, bool) or not isinstance(self.version, int):
             raise EntryInvalid(f"version must be an integer, got {self.version!r}")
         if self.version < 0:
@@ -131,7 +140,8 @@ class WirePictureEntry:
 
 
 MAX_PACKAGE_MEMBERS = 500
-MemberKind = Literal["text", "picture", ""]
+# "package": another package item (G2 itemRef of class composite), expanded at ingest.
+MemberKind = Literal["text", "picture", "package", ""]
 
 
 class PackageMember(NamedTuple):
@@ -172,7 +182,8 @@ class WirePackageEntry:
                 raise EntryInvalid(
                     "the package references itself / パッケージが自分自身を参照しています"
                 )
-        if not any(member.kind in ("text", "") for member in self.members):
+        # A member package may carry the story (it is expanded at ingest).
+        if not any(member.kind in ("text", "", "package") for member in self.members):
             raise EntryInvalid("the package has no text member, so there is no story to show")
 
 

@@ -53,6 +53,7 @@ MAX_ITEMS = 10_000
 TEXT_CLASSES = frozenset({"text"})
 PICTURE_CLASSES = frozenset({"picture", "graphic"})
 MAX_GROUPS = 1_000
+MAX_GROUP_DEPTH = 50
 _RENDITIONS = ("highres", "original", "baseimage", "main", "web", "preview", "thumb", "thumbnail")
 # NITF block and inline elements that have an HTML equivalent; the rest are unwrapped by nh3,
 # keeping their text (person, org, location, money... are semantic spans, not layout).
@@ -155,7 +156,27 @@ def entry_from_item(item: etree._Element) -> WireEntry:
         embargoed=parse_datetime(_text(_child(item_meta, "embargoed")), "embargoed"),
         images=tuple(nitf.images),
         format="newsml-g2",
+        **_rights(item, language),
     )
+
+
+def _rights(item: etree._Element, language: str) -> dict[str, str]:
+    """The first rightsInfo: copyrightHolder (its name, else its literal), copyrightNotice and
+    usageTerms, each in the item's language where the agency sent several."""
+    rights = _child(item, "rightsInfo")
+    if rights is None:
+        return {}
+    holder = _child(rights, "copyrightHolder")
+    holder_name = ""
+    if holder is not None:
+        holder_name = _pick_text(_children(holder, "name"), language) or collapse(
+            holder.get("literal") or ""
+        )
+    return {
+        "copyright_holder": holder_name,
+        "copyright_notice": _pick_text(_children(rights, "copyrightNotice"), language),
+        "usage_terms": _pick_text(_children(rights, "usageTerms"), language),
+    }
 
 
 def _item_class(item: etree._Element) -> str:
@@ -205,7 +226,9 @@ def picture_from_item(item: etree._Element, *, base_url: str | None = None) -> W
 
 def package_from_item(item: etree._Element) -> WirePackageEntry:
     """A packageItem: members from its groupSet, in order from the root group, groupRefs
-    followed (each group once, so a cycle of groups cannot loop)."""
+    followed where they stand; a cycle of groups is refused with its path. An itemRef to
+    another package (class composite) is kept as a "package" member and expanded at ingest
+    (kisha.wire.ingest.expand_nested_packages)."""
     guid = (item.get("guid") or "").strip()
     if not guid:
         raise EntryInvalid("packageItem has no guid")
@@ -221,14 +244,13 @@ def package_from_item(item: etree._Element) -> WirePackageEntry:
         raise EntryInvalid(f"groupSet root {root_id!r} names no group")
     members: list[PackageMember] = []
     seen: set[str] = set()
-    visited: set[int] = set()
-    stack: list[etree._Element] = [root]
-    while stack:
-        group = stack.pop()
-        if id(group) in visited:
-            continue
-        visited.add(id(group))
-        following: list[etree._Element] = []
+    # Groups walked to the end: a second groupRef to one adds nothing (its members are all
+    # seen), and skipping it keeps a hostile lattice of groups linear, not exponential.
+    done: set[str] = set()
+
+    def walk(group: etree._Element, path: list[str]) -> None:
+        """Depth-first in document order: a referenced group's members come where its groupRef
+        stands. A groupRef back to a group on the current path is a cycle, and refused."""
         for ref in _elements(group):
             name = local_name(ref)
             if name == "itemRef":
@@ -242,15 +264,29 @@ def package_from_item(item: etree._Element) -> WirePackageEntry:
                     members.append(PackageMember(residref, "text"))
                 elif code in PICTURE_CLASSES:
                     members.append(PackageMember(residref, "picture"))
+                elif code == "composite":
+                    members.append(PackageMember(residref, "package"))
                 elif not code:
                     members.append(PackageMember(residref, ""))
-                # video, audio, composite...: not shown with a story; left out.
+                # video, audio, graphics...: not shown with a story; left out.
             elif name == "groupRef":
-                target = groups.get((ref.get("idref") or "").strip())
-                if target is not None:
-                    following.append(target)
-        # Depth-first in document order: the referenced groups' members follow this group's.
-        stack.extend(reversed(following))
+                idref = (ref.get("idref") or "").strip()
+                target = groups.get(idref)
+                if target is None:
+                    continue
+                if idref in path:
+                    cycle = " → ".join([*path, idref])
+                    raise EntryInvalid(
+                        f"package groups form a cycle ({cycle}) / パッケージのグループが循環しています"
+                    )
+                if idref in done:
+                    continue
+                if len(path) >= MAX_GROUP_DEPTH:
+                    raise EntryInvalid(f"package groups nested deeper than {MAX_GROUP_DEPTH}")
+                walk(target, [*path, idref])
+        done.add(path[-1])
+
+    walk(root, [root.get("id") or root_id])
     content_meta = _child(item, "contentMeta")
     version = parse_version(item.get("version"))
     return WirePackageEntry(

@@ -163,7 +163,30 @@ def entry_from_news_item(
         embargoed=embargoed,
         images=tuple(content.images),
         format="newsml-1.2",
+        **_rights(component),
     )
+
+
+def _rights(component: etree._Element) -> dict[str, str]:
+    """RightsMetadata of the top NewsComponent: Copyright (holder and date, as a notice) and
+    UsageRights (usage type and limitations, as the usage terms)."""
+    rights = _child(component, "RightsMetadata")
+    if rights is None:
+        return {}
+    copyright_ = _child(rights, "Copyright")
+    holder = collapse(_text(_child(copyright_, "CopyrightHolder")))
+    date = collapse(_text(_child(copyright_, "CopyrightDate")))
+    terms = [
+        text
+        for usage in _children(rights, "UsageRights")
+        for name in ("UsageType", "Limitations")
+        if (text := collapse(_text(_child(usage, name))))
+    ]
+    return {
+        "copyright_holder": holder,
+        "copyright_notice": f"© {date} {holder}".strip() if holder or date else "",
+        "usage_terms": " / ".join(terms),
+    }
 
 
 @dataclass

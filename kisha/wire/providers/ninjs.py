@@ -170,7 +170,22 @@ def entry_from_item(item: object) -> WireEntry:
         embargoed=parse_datetime(d.get("embargoeduntil", d.get("embargoed")), "embargoed"),
         images=tuple(_images(d)),
         format=f"ninjs-{_generation(item, d)}",
+        **_rights(d),
     )
+
+
+def _rights(d: dict[str, Any]) -> dict[str, str]:
+    """copyrightholder, copyrightnotice and usageterms: top-level strings in ninjs 1–2, also
+    read from a ``rightsinfo`` object (an object or a one-element list of them)."""
+    rights = d.get("rightsinfo")
+    if isinstance(rights, list):
+        rights = rights[0] if rights else None
+    source = {**d, **_lower_keys(rights)} if isinstance(rights, dict) else d
+    return {
+        "copyright_holder": collapse(text_field(source.get("copyrightholder"), "copyrightholder")),
+        "copyright_notice": collapse(text_field(source.get("copyrightnotice"), "copyrightnotice")),
+        "usage_terms": collapse(text_field(source.get("usageterms"), "usageterms")),
+    }
 
 
 def _lower_keys(obj: dict[str, Any]) -> dict[str, Any]:
