@@ -35,8 +35,14 @@ from kisha.core.cachetags import page_tag, site_tag, tags_add
 from kisha.core.models import KishaImage
 from kisha.core.sites import site_url
 from kisha.core.text import jst_iso
-from kisha.news.models import ArticlePage, Author, HomePage
-from kisha.news.selectors import CARD_FIELDS, restricted_paths, section_for
+from kisha.news.models import ArticlePage, HomePage
+from kisha.news.selectors import (
+    CARD_FIELDS,
+    byline,
+    byline_prefetch,
+    restricted_paths,
+    section_for,
+)
 
 from . import conf
 from .feeds import (
@@ -96,7 +102,7 @@ class _FullTextFeed(ArticleFeed):
             Prefetch(
                 "hero_image", queryset=KishaImage.objects.prefetch_renditions(MEDIA_RENDITION)
             ),
-            Prefetch("authors", queryset=Author.objects.only("id", "name", "slug")),
+            byline_prefetch(),
             corrections_prefetch(),
         ]
 
@@ -128,7 +134,7 @@ class _FullTextFeed(ArticleFeed):
         return articles
 
     def item_extra_kwargs(self, item) -> dict:
-        extra: dict = {"creators": [xml_text(a.name) for a in item.authors.all()]}
+        extra: dict = {"creators": [xml_text(a.name) for a in byline(item)]}
         photos = []
         if item.hero_image is not None:
             photos.append(_photo(item.hero_image, caption=item.hero_caption))

@@ -84,8 +84,9 @@ def test_writer_to_desk_to_scheduled_publication_in_japanese(
     roles_ensure()
     writer = staff("記者", "tanaka")
     desk = staff("デスク", "suzuki")
-    AuthorFactory(name="田中 花子", slug="tanaka")  # its slug is user data
-    user_data = {"tanaka", "suzuki", "example", "jp"}
+    AuthorFactory(name="田中 花子", name_reading="たなかはなこ", slug="tanaka")  # slug: user data
+    AuthorFactory(name="佐藤 一郎", name_reading="さとういちろう", slug="sato-ichiro")
+    user_data = {"tanaka", "suzuki", "sato", "ichiro", "example", "jp"}
     base = live_server.url
     found: dict[str, set[str]] = {}
 
@@ -113,12 +114,30 @@ def test_writer_to_desk_to_scheduled_publication_in_japanese(
     check(page, "new article")
     _shot(page, "1-writer-new-article")
 
+    # The byline: a row, its chooser, a search by reading (たなか finds 田中 花子 alone).
+    page.locator("#id_author_links-ADD").click()
+    page.locator("#id_author_links-0-author-chooser [data-chooser-action-choose]").first.click()
+    page.wait_for_selector(".modal input[name='q']")
+    page.fill(".modal input[name='q']", "たなか")
+    page.wait_for_function(
+        "() => !document.querySelector('.modal').innerText.includes('佐藤 一郎')"
+        " && document.querySelector('.modal').innerText.includes('田中 花子')"
+    )
+    check(page, "author chooser")
+    _shot(page, "6-author-chooser")
+    page.locator(".modal [data-chooser-modal-choice]", has_text="田中 花子").click()
+    page.wait_for_selector(".modal", state="detached")
+    page.locator("#id_author_links-0-author-chooser").scroll_into_view_if_needed()
+    check(page, "authors panel")
+    _shot(page, "7-authors-panel")
+
     # Submit to the desk: the footer's dropdown holds the workflow action.
     page.locator("footer [data-w-dropdown-target='toggle']").last.click()
     page.locator("button[name='action-submit']").click()
     page.wait_for_url(re.compile(r".*/admin/pages/\d+/edit/.*|.*/admin/pages/\d+/$"))
     article = ArticlePage.objects.get(slug="heavy-rain-trains")
     assert article.owner == writer and not article.live
+    assert [a.name for a in article.authors.all()] == ["田中 花子"]
     assert article.current_workflow_state is not None
     page.goto(f"{base}/admin/pages/{article.id}/edit/")
     check(page, "submitted article")
