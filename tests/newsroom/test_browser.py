@@ -189,3 +189,60 @@ def test_writer_to_desk_to_scheduled_publication_in_japanese(
     check(page, "authors")
 
     assert found == {}, found
+
+
+def test_screens_outside_the_journey_are_japanese(live_server, page_at, home, world, staff):
+    """Screens a chief or an administrator opens besides the journey: an article's workflow
+    history and the search, sort and filters of the image and document listings (opened, each
+    filter too). The same scan: no Latin-script UI word beyond the allow-list."""
+    from django.urls import reverse
+
+    from kisha.news.factories import ArticlePageFactory
+
+    roles_ensure()
+    admin = staff(None, "watanabe")
+    admin.is_superuser = True
+    admin.is_staff = True
+    admin.save()
+    writer = staff("記者", "tanaka")
+    article = ArticlePageFactory(
+        parent=world, owner=writer, live=False, title="市立美術館、改修後の再開日を発表"
+    )
+    article.save_revision(user=writer)
+    article.get_workflow().start(article, writer)
+    AuthorFactory(name="田中 花子", name_reading="たなかはなこ", slug="tanaka")
+    user_data = {"tanaka", "watanabe", "example", "jp", "Root"}
+    base = live_server.url
+    # Japanese so far; still English (docs/newsroom.md): users, groups, the account settings,
+    # sites, workflows' and tasks' settings, the reports, the workflow history's detail, the
+    # page history's log labels, and the page search's "None".
+    screens = {
+        "workflow history": reverse("wagtailadmin_pages:workflow_history", args=(article.pk,)),
+        "images search": reverse("wagtailimages:index") + "?q=会談",
+        "documents search": reverse("wagtaildocs:index") + "?q=資料",
+    }
+    page = page_at(DESKTOP)
+    _login(page, base, admin)
+    found: dict[str, set[str]] = {}
+    for screen, path in screens.items():
+        response = page.goto(base + path)
+        assert response.status == 200, (screen, response.status)
+        page.wait_for_load_state("load")
+        page.wait_for_selector(".sidebar-main-menu", state="attached")
+        words = latin_words(page, user_data=user_data)
+        # The listing's filters, opened, are part of the screen: the menu, then each filter.
+        opener = page.locator("#filters-drilldown .w-slim-header-action-button")
+        if opener.count():
+            opener.first.click()
+            words |= latin_words(page, user_data=user_data)
+            filters = page.locator("#filters-drilldown [data-w-drilldown-target='toggle']")
+            for n in range(filters.count()):
+                filters.nth(n).click()
+                words |= latin_words(page, user_data=user_data)
+                page.locator(
+                    "#filters-drilldown .w-drilldown__submenu:not([hidden]) .w-drilldown__back"
+                ).click()
+        if words:
+            found[screen] = words
+    _shot(page, "8-admin-search-filters")
+    assert not found, "\n".join(f"{screen}: {sorted(words)}" for screen, words in found.items())
