@@ -390,7 +390,9 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "csv", "docx", "xlsx"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "kisha.search.backend"}}
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
-WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+# With seconds: editors schedule go-live and expiry to the second (docs/newsroom.md), typed in
+# the admin's time zone (JST); the picker's time list stays in minutes.
+WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # No avatars from gravatar.com: it would learn editors' e-mail hashes, and the admin's CSP
 # would have to allow another origin.

@@ -226,3 +226,22 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} #{self.slot}"
+
+
+class ScheduleBackoff(models.Model):
+    """A scheduled publication or expiry that failed (kisha.core.scheduling): no scheduler
+    tries it again before `retry_at`, which doubles with each failure up to an hour, so a page
+    that cannot be published costs a log line now and then, not one every two seconds. In the
+    database, so every scheduler keeps the same back-off."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(db_index=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "予約公開の失敗"
+        verbose_name_plural = "予約公開の失敗"
+
+    def __str__(self) -> str:
+        return f"{self.key} ×{self.failures}"

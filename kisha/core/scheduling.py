@@ -35,11 +35,14 @@ from django.utils import timezone
 
 from wagtail.models import DraftStateMixin, Page, Revision
 
-from .models import PeriodicRun
+from .models import PeriodicRun, ScheduleBackoff
 
 logger = logging.getLogger("kisha.scheduler")
 
 WAKE_CHANNEL = "kisha_scheduler_wake"
+# A failing publication or expiry waits 2 s, then 4, 8, … up to an hour between tries.
+BACKOFF_FIRST = 2.0
+BACKOFF_MAX = 3600.0
 PUBLISH_KEY = "kisha.schedule.publish"
 EXPIRE_KEY = "kisha.schedule.expire"
 
@@ -56,19 +59,43 @@ def scheduled_models() -> list[type]:
     return models
 
 
-def schedule_next_due() -> dt.datetime | None:
+def backoff_delay(failures: int) -> dt.timedelta:
+    """How long a publication or expiry that failed `failures` times in a row waits."""
+    return dt.timedelta(seconds=min(BACKOFF_FIRST * 2 ** max(failures - 1, 0), BACKOFF_MAX))
+
+
+def _publish_key(revision_id) -> str:
+    return f"{PUBLISH_KEY}:{revision_id}"
+
+
+def _expire_key(model: type, pk) -> str:
+    return f"{EXPIRE_KEY}:{model._meta.label_lower}:{pk}"
+
+
+def _waiting(now: dt.datetime) -> dict[str, dt.datetime]:
+    """{key: retry time} of the failed publications and expiries not to be tried yet."""
+    return dict(ScheduleBackoff.objects.filter(retry_at__gt=now).values_list("key", "retry_at"))
+
+
+def schedule_next_due(*, now: dt.datetime | None = None) -> dt.datetime | None:
     """The earliest pending go-live (of an approved, scheduled revision) or expiry (of a live
-    object), or None when nothing is scheduled."""
+    object), or None when nothing is scheduled. One that failed counts from its retry time."""
+    now = now or timezone.now()
+    waiting = _waiting(now)
+    held = [key.rsplit(":", 1)[1] for key in waiting if key.startswith(f"{PUBLISH_KEY}:")]
     times = [
-        Revision.objects.filter(approved_go_live_at__isnull=False).aggregate(
-            at=Min("approved_go_live_at")
-        )["at"]
+        Revision.objects.filter(approved_go_live_at__isnull=False)
+        .exclude(pk__in=held)
+        .aggregate(at=Min("approved_go_live_at"))["at"],
+        *waiting.values(),
     ]
     for model in scheduled_models():
+        prefix = f"{EXPIRE_KEY}:{model._meta.label_lower}:"
+        held = [key[len(prefix) :] for key in waiting if key.startswith(prefix)]
         times.append(
-            model.objects.filter(live=True, expire_at__isnull=False).aggregate(at=Min("expire_at"))[
-                "at"
-            ]
+            model.objects.filter(live=True, expire_at__isnull=False)
+            .exclude(pk__in=held)
+            .aggregate(at=Min("expire_at"))["at"]
         )
     return min((at for at in times if at is not None), default=None)
 
@@ -88,10 +115,15 @@ def _claimed(key: str, at: dt.datetime, action: Callable[[], bool]) -> bool:
     """Run `action` under the claim (key, second of `at`); True when this caller did it."""
     try:
         with transaction.atomic():
-            PeriodicRun.objects.create(task=key, slot=int(at.timestamp()))
+            try:
+                with transaction.atomic():
+                    PeriodicRun.objects.create(task=key, slot=int(at.timestamp()))
+            except IntegrityError:  # another scheduler has it
+                raise _NotDue from None
+            # An IntegrityError from here on is the action's own: a failure, not a claim.
             if not action():
                 raise _NotDue
-    except (IntegrityError, _NotDue):
+    except _NotDue:
         return False
     return True
 
@@ -123,32 +155,65 @@ def _expire(model: type, pk, now: dt.datetime) -> Callable[[], bool]:
     return action
 
 
+def _failed(key: str, what: str, exc: Exception, now: dt.datetime) -> None:
+    """Log a failed publication or expiry and put off its next try (backoff_delay): the first
+    failure with its traceback, later ones in a line."""
+    with transaction.atomic():
+        row = ScheduleBackoff.objects.select_for_update().filter(key=key).first()
+        failures = (row.failures if row else 0) + 1
+        retry_at = now + backoff_delay(failures)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if row is None:
+            ScheduleBackoff.objects.create(
+                key=key, failures=failures, retry_at=retry_at, error=error
+            )
+        else:
+            ScheduleBackoff.objects.filter(pk=row.pk).update(
+                failures=failures, retry_at=retry_at, error=error
+            )
+    if failures == 1:
+        logger.error("%s failed; next try at %s", what, retry_at, exc_info=exc)
+    else:
+        logger.error("%s failed %d times (%s); next try at %s", what, failures, error, retry_at)
+
+
 def schedule_publish_due(*, now: dt.datetime | None = None) -> ScheduleRound:
     """Unpublish what has expired, then publish every revision whose go-live has come, each
     once across all schedulers (Wagtail's order: expiries first). One failing object is logged
-    and retried on the next round; it never stops the others."""
+    and tried again after a back-off that grows with each failure (ScheduleBackoff); it never
+    stops the others."""
     now = now or timezone.now()
     done = ScheduleRound()
+    backoffs = dict(ScheduleBackoff.objects.values_list("key", "retry_at"))
+
+    def attempt(key: str, at: dt.datetime, action, what: str) -> bool:
+        if key in backoffs and backoffs[key] > now:
+            return False
+        try:
+            did = _claimed(key, at, action)
+        except Exception as exc:
+            _failed(key, what, exc, now)
+            done.failed += 1
+            return False
+        if key in backoffs:
+            ScheduleBackoff.objects.filter(key=key).delete()
+        return did
+
     for model in scheduled_models():
         due = model.objects.filter(live=True, expire_at__lte=now).order_by("expire_at")
         for pk, expire_at in due.values_list("pk", "expire_at"):
-            key = f"{EXPIRE_KEY}:{model._meta.label_lower}:{pk}"
-            try:
-                done.expired += _claimed(key, expire_at, _expire(model, pk, now))
-            except Exception:
-                logger.exception("scheduled expiry of %s %s failed", model._meta.label, pk)
-                done.failed += 1
+            what = f"scheduled expiry of {model._meta.label} {pk}"
+            done.expired += attempt(
+                _expire_key(model, pk), expire_at, _expire(model, pk, now), what
+            )
     due_revisions = Revision.objects.filter(approved_go_live_at__lte=now).order_by(
         "approved_go_live_at", "pk"
     )
     for revision_id, go_live_at in due_revisions.values_list("pk", "approved_go_live_at"):
-        try:
-            done.published += _claimed(
-                f"{PUBLISH_KEY}:{revision_id}", go_live_at, _publish(revision_id, now)
-            )
-        except Exception:
-            logger.exception("scheduled publication of revision %s failed", revision_id)
-            done.failed += 1
+        what = f"scheduled publication of revision {revision_id}"
+        done.published += attempt(
+            _publish_key(revision_id), go_live_at, _publish(revision_id, now), what
+        )
     return done
 
 

@@ -27,6 +27,7 @@ from kisha.core.characters import reading_for
 from kisha.core.models import KishaImage
 from kisha.core.text import JST
 from kisha.news.models import (
+    ArticleAuthor,
     ArticlePage,
     Author,
     AuthorIndexPage,
@@ -256,7 +257,10 @@ def _article_create(
         wire_credit=draft.wire_credit,
         original_headline=draft.original_headline,
         original_author=draft.original_author,
-        authors=[authors[slug] for slug in draft.authors],
+        author_links=[
+            ArticleAuthor(author=authors[slug], sort_order=n)
+            for n, slug in enumerate(draft.authors)
+        ],
         # An updated demo story was a substantive edit: it shows 更新 (docs/corrections.md).
         substantive_update_at=last if last > published else None,
     )

@@ -8,13 +8,61 @@ what changed in the same response (`wagtail_hooks.normalised_message`).
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.panels import InlinePanel
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from kisha.core.characters import reading_for
 
 from .services import ARTICLE_NORMALISED, normalise_fields
+
+# More names than fit a byline is a mistake (a pasted list, a script gone wrong), not a story.
+MAX_AUTHORS = 20
+
+
+class BylineFormSet(BaseChildFormSet):
+    """The 執筆者 rows of the article editor. A name chosen twice, or more names than a
+    byline holds, is the editor's to fix: the error is shown on the panel, nothing is saved."""
+
+    def clean(self):
+        super().clean()
+        chosen = [
+            form.cleaned_data["author"]
+            for form in self.forms
+            if form.cleaned_data.get("author") and not self._should_delete_form(form)
+        ]
+        seen: set[int] = set()
+        twice = list(dict.fromkeys(a.name for a in chosen if a.pk in seen or seen.add(a.pk)))
+        if twice:
+            raise forms.ValidationError(f"「{'」「'.join(twice)}」が二度選ばれています。")
+        if len(chosen) > MAX_AUTHORS:
+            raise forms.ValidationError(
+                f"執筆者は{MAX_AUTHORS}人までです（{len(chosen)}人が選ばれています）。"
+            )
+
+
+class AuthorChooser(AdminSnippetChooser):
+    """Wagtail's snippet chooser (search by name or よみがな), which shows a posted value that
+    is not an id (`abc`) as nothing chosen instead of failing: the form's error says why."""
+
+    def get_instance(self, value):
+        try:
+            return super().get_instance(value)
+        except (TypeError, ValueError, ValidationError):
+            return None
+
+
+class BylinePanel(InlinePanel):
+    """InlinePanel whose formset is BylineFormSet."""
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["formset"] = BylineFormSet
+        return options
 
 
 class ArticlePageForm(WagtailAdminPageForm):

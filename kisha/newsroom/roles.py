@@ -81,6 +81,7 @@ MODEL_PERMISSIONS = {
     WRITER: ("news.view_author", "wire.view_wireitem"),
     DESK: (
         "news.view_author",
+        "news.view_articlekill",
         "news.add_author",
         "news.change_author",
         "wire.view_wireitem",
@@ -90,6 +91,7 @@ MODEL_PERMISSIONS = {
     ),
     CHIEF: (
         "news.view_author",
+        "news.view_articlekill",
         "news.add_author",
         "news.change_author",
         "news.delete_author",
@@ -119,6 +121,7 @@ MODEL_PERMISSIONS = {
     ),
     WEB: (
         "news.view_author",
+        "news.view_articlekill",
         "wire.view_wireitem",
         "wire.change_wireitem",
         "wire.view_wiresource",

@@ -2,6 +2,10 @@
 確認待ち, which lists the same tasks in a fixed number of queries)."""
 
 from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from kisha.news.models import ArticleKill
 
 from .panels import (
     AwaitingReviewPanel,
@@ -23,3 +27,43 @@ def newsroom_panels(request, panels):
     if request.user.has_perm("wire.view_wireitem"):
         panels.append(WireToPromotePanel())
     panels.append(ReadingNowPanel())
+
+
+class KillViewSet(ModelViewSet):
+    """記事取り消し: every kill, newest first — the article, why, who and when. A record, so
+    read-only: no add, edit or delete screens (a kill is undone by publishing the article)."""
+
+    model = ArticleKill
+    icon = "warning"
+    menu_label = "記事取り消し"
+    url_prefix = "newsroom/kills"
+    name = "newsroom_kills"
+    list_display = ["title", "path", "reason", "killed_by", "killed_at", "show_notice"]
+    list_filter = ["show_notice"]
+    search_fields = ["title", "reason", "path"]
+    ordering = ["-killed_at", "-id"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["reason"]  # required by ModelViewSet; no form screen is routed
+    inspect_view_fields = ["title", "path", "reason", "show_notice", "killed_by", "killed_at"]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "edit_url_name": None, "delete_url_name": None, **kwargs}
+        )
+
+    def get_urlpatterns(self):
+        kept = {"index", "index_results", "inspect"}
+        return [url for url in super().get_urlpatterns() if url.name in kept]
+
+
+class NewsroomMenu(ViewSetGroup):
+    menu_label = "編集部"
+    menu_icon = "group"
+    menu_order = 205
+    items = [KillViewSet]
+
+
+@hooks.register("register_admin_viewset")
+def register_newsroom_menu():
+    return NewsroomMenu()

@@ -35,8 +35,14 @@ from kisha.core.cachetags import page_tag, site_tag, tags_add
 from kisha.core.models import KishaImage
 from kisha.core.sites import site_url
 from kisha.core.text import jst_iso
-from kisha.news.models import ArticlePage, Author, HomePage
-from kisha.news.selectors import CARD_FIELDS, restricted_paths, section_for
+from kisha.news.models import ArticlePage, HomePage
+from kisha.news.selectors import (
+    CARD_FIELDS,
+    byline,
+    byline_prefetch,
+    restricted_paths,
+    section_for,
+)
 
 from . import conf
 from .feeds import (
@@ -96,7 +102,7 @@ class _FullTextFeed(ArticleFeed):
             Prefetch(
                 "hero_image", queryset=KishaImage.objects.prefetch_renditions(MEDIA_RENDITION)
             ),
-            Prefetch("authors", queryset=Author.objects.only("id", "name", "slug")),
+            byline_prefetch(),
             corrections_prefetch(),
         ]
 
@@ -128,7 +134,7 @@ class _FullTextFeed(ArticleFeed):
         return articles
 
     def item_extra_kwargs(self, item) -> dict:
-        extra: dict = {"creators": [xml_text(a.name) for a in item.authors.all()]}
+        extra: dict = {"creators": [xml_text(a.name) for a in byline(item)]}
         photos = []
         if item.hero_image is not None:
             photos.append(_photo(item.hero_image, caption=item.hero_caption))
@@ -380,12 +386,15 @@ def deleted_articles() -> list[dict[str, str]]:
     roots = Site.get_site_root_paths()
     gone: dict[int, dict[str, str]] = {}
 
+    taken_at: dict[int, dt.datetime] = {}
+
     def add(page_id: int, when, url_path: str | None) -> None:
         entry = {"id": str(page_id), "guid": article_guid(page_id), "at": jst_iso(when)}
         url = _url_from_path(url_path, roots) if url_path else ""
         if url:
             entry["url"] = url
         gone[page_id] = entry
+        taken_at[page_id] = when
 
     hidden_under = _restricted_since(rows, pages, restricted)
     for page_id, action, when in rows:
@@ -405,7 +414,40 @@ def deleted_articles() -> list[dict[str, str]]:
         elif action != "wagtail.delete":
             continue
         add(page_id, when, page["url_path"] if page else None)
+    _add_kill_reasons(gone, taken_at)
     return sorted(gone.values(), key=lambda e: e["at"], reverse=True)[:limit]
+
+
+def _add_kill_reasons(gone: dict[int, dict], taken_at: dict[int, dt.datetime]) -> None:
+    """The reason of each takedown that was a kill (記事取り消し), as `reason`: the editor's
+    words, for the partner's own notice. The latest kill at or before the takedown counts
+    unless the article was published again in between. Two queries. A kill whose article was
+    deleted since has lost its page, so its entry has no reason."""
+    from kisha.news.models import ArticleKill
+
+    if not gone:
+        return
+    kills: dict[int, tuple] = {}
+    for page_id, killed_at, reason in (
+        ArticleKill.objects.filter(page_id__in=list(gone))
+        .order_by("killed_at", "id")
+        .values_list("page_id", "killed_at", "reason")
+    ):
+        if killed_at <= taken_at[page_id]:
+            kills[page_id] = (killed_at, reason)
+    if not kills:
+        return
+    republished = PageLogEntry.objects.filter(
+        page_id__in=list(kills),
+        action__in=("wagtail.publish", "wagtail.publish.scheduled"),
+        timestamp__gt=min(at for at, _ in kills.values()),
+    ).values_list("page_id", "timestamp")
+    for page_id, when in republished:
+        if page_id in kills and kills[page_id][0] < when <= taken_at[page_id]:
+            del kills[page_id]
+    for page_id, (_, reason) in kills.items():
+        if reason:
+            gone[page_id]["reason"] = xml_text(reason)
 
 
 def _restricted_since(rows, pages, restricted: list[str]) -> dict[tuple, list[dict]]:

@@ -29,7 +29,15 @@ from kisha.core.models import KishaImage
 from kisha.core.sites import site_url
 from kisha.core.text import jst_datetime, to_jst
 from kisha.news.models import ArticleCorrection, Author, TopicPage
-from kisha.news.selectors import CARD_FIELDS, article_cards, section_for, sections, topic_for
+from kisha.news.selectors import (
+    CARD_FIELDS,
+    article_cards,
+    byline,
+    byline_prefetch,
+    section_for,
+    sections,
+    topic_for,
+)
 
 from . import conf
 
@@ -217,7 +225,7 @@ class ArticleFeed(Feed):
                     "hero_image",
                     queryset=KishaImage.objects.prefetch_renditions(MEDIA_RENDITION),
                 ),
-                Prefetch("authors", queryset=Author.objects.only("id", "name", "slug")),
+                byline_prefetch(),
                 corrections_prefetch(),
             )[: conf.get("KISHA_FEED_ITEMS")]
         )
@@ -253,7 +261,7 @@ class ArticleFeed(Feed):
         return to_jst(item.modified_at)
 
     def item_author_name(self, item) -> str | None:
-        names = [a.name for a in item.authors.all()] or [item.wire_credit]
+        names = [a.name for a in byline(item)] or [item.wire_credit]
         return xml_text("、".join(n for n in names if n)) or None
 
     def item_categories(self, item) -> list[str]:
@@ -262,7 +270,7 @@ class ArticleFeed(Feed):
         return [xml_text(label) for label in labels]
 
     def item_extra_kwargs(self, item) -> dict:
-        extra: dict = {"creators": [xml_text(a.name) for a in item.authors.all()]}
+        extra: dict = {"creators": [xml_text(a.name) for a in byline(item)]}
         if conf.get("KISHA_FEED_FULL_TEXT"):
             lead = f"<p>{escape(item.lead)}</p>" if item.lead else ""
             extra["content"] = xml_text(lead + body_html(item) + corrections_html(item))

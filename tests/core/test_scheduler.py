@@ -204,3 +204,52 @@ def test_a_slot_is_claimed_once(db):
     assert slot_claim(path=FOLD, slot=7, job=Job()) is True
     assert slot_claim(path=FOLD, slot=7, job=Job()) is False
     assert Job.enqueued == 1
+
+
+def test_a_page_that_always_fails_to_publish_backs_off_and_holds_up_nothing(manage_process, world):
+    from kisha.core.models import ScheduleBackoff
+    from kisha.core.scheduling import PUBLISH_KEY
+
+    running = schedulers(manage_process, 1, **ALONE)
+    start = timezone.now()
+    broken = scheduled_article(world, at=start + dt.timedelta(seconds=2), slug="broken")
+    revision = broken.revisions.get(approved_go_live_at__isnull=False)
+    revision.content["title"] = None  # page.save() refuses it: the publication always fails
+    revision.save(update_fields=["content"])
+    fine = scheduled_article(world, at=start + dt.timedelta(seconds=4), slug="fine")
+    key = f"{PUBLISH_KEY}:{revision.pk}"
+
+    assert wait_until(lambda: is_live(fine), timeout=20), running[0].output()
+    assert lateness(fine) < 2.0
+    # From the first failure (about 2 s in), 16 s more: tries at +0, +2, +6 and +14 s with the
+    # back-off, where a retry every 2 s would have made nine.
+    assert wait_until(lambda: ScheduleBackoff.objects.filter(key=key).exists(), timeout=20)
+    time.sleep(16)
+    row = ScheduleBackoff.objects.get(key=key)
+    tries = running[0].output().count(f"scheduled publication of revision {revision.pk} failed")
+    assert 3 <= row.failures <= 5, (row.failures, running[0].output())
+    assert tries == row.failures
+    assert row.retry_at > timezone.now()
+    assert "ValidationError" in row.error
+    assert not is_live(broken)
+
+    # The editor fixes the page (a new scheduled revision): it goes out at its time.
+    broken.refresh_from_db()
+    broken.go_live_at = timezone.now() + dt.timedelta(seconds=3)
+    broken.save_revision().publish()  # Wagtail drops the earlier schedule
+    assert wait_until(lambda: is_live(broken), timeout=20), running[0].output()
+    assert lateness(broken) < 2.0
+    assert PageLogEntry.objects.filter(page=broken, action="wagtail.publish.scheduled").count() == 1
+
+
+def test_the_back_off_doubles_up_to_an_hour_and_old_ones_are_pruned(db):
+    from kisha.core.models import ScheduleBackoff
+    from kisha.core.scheduling import backoff_delay
+
+    assert [backoff_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [2, 4, 8, 16]
+    assert backoff_delay(30).total_seconds() == 3600
+    now = timezone.now()
+    ScheduleBackoff.objects.create(key="old", failures=3, retry_at=now - dt.timedelta(days=2))
+    ScheduleBackoff.objects.create(key="current", failures=12, retry_at=now + dt.timedelta(hours=1))
+    assert runs_prune(now=now) == 1
+    assert list(ScheduleBackoff.objects.values_list("key", flat=True)) == ["current"]

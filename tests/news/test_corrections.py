@@ -42,6 +42,7 @@ def article_form(page, *, corrections=(), substantive=False, **extra):
         "wire_credit": page.wire_credit,
         "original_headline": page.original_headline,
         "original_author": page.original_author,
+        "author_links": inline_formset([]),
         "corrections": inline_formset(list(corrections)),
         "seo_title": "",
         "search_description": "",

@@ -35,6 +35,7 @@ def article_form(**fields):
         "social_text": "",
         "seo_title": "",
         "search_description": "",
+        "author_links": inline_formset([]),
         "corrections": inline_formset([]),
         "action-publish": "publish",
     }

@@ -160,3 +160,54 @@ def test_kill_purges_every_cached_copy(
     purges_join()
     assert {"/world/wrong-story/", "/world/", "/", "/corrections/"} <= front.purged()
     assert client.get("/world/wrong-story/").status_code == 410
+
+
+def _deleted_entries(client) -> dict[str, dict[str, str]]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(client.get("/feeds/partner/").content)
+    return {e.get("id"): dict(e.attrib) for e in root.iter("{urn:kisha:partner-feed:1}deleted")}
+
+
+def test_the_partner_feed_gives_a_kills_reason(chief, story, world, client):
+    plain = ArticlePageFactory(parent=world, title="単に非公開にした記事", slug="plain")
+    plain.save_revision().publish()
+    again = ArticlePageFactory(parent=world, title="取り消し後に再公開した記事", slug="again")
+    again.save_revision().publish()
+    reason = "見出しと本文の数字に誤りがありました。\x0b<訂正>"
+    article_kill(article=story, user=chief, reason=reason)
+    ArticlePage.objects.get(pk=plain.pk).unpublish(user=chief)
+    article_kill(article=ArticlePage.objects.get(pk=again.pk), user=chief, reason="一時取り消し")
+    ArticlePage.objects.get(pk=again.pk).save_revision().publish()
+    ArticlePage.objects.filter(pk=again.pk).first().unpublish(user=chief)  # not a kill
+
+    entries = _deleted_entries(client)
+    # The reason as the editor wrote it, less what XML cannot carry (the vertical tab).
+    assert entries[str(story.pk)]["reason"] == "見出しと本文の数字に誤りがありました。<訂正>"
+    assert "reason" not in entries[str(plain.pk)]
+    assert "reason" not in entries[str(again.pk)]
+
+
+def test_the_kill_list_shows_who_when_why_and_the_article(chief, story, client):
+    from django.utils import timezone
+
+    article_kill(article=story, user=chief, reason="事実関係の確認が不十分でした。")
+    client.force_login(chief)
+    index = reverse("newsroom_kills:index")
+    html = client.get(index).content.decode()
+    kill = ArticleKill.objects.get()
+    assert "誤報となった記事の見出し" in html and "事実関係の確認が不十分でした。" in html
+    assert "chief" in html and "/world/wrong-story/" in html
+    assert timezone.localtime(kill.killed_at).strftime("%Y") in html
+    inspect = client.get(reverse("newsroom_kills:inspect", args=[kill.pk]))
+    assert inspect.status_code == 200 and "事実関係の確認" in inspect.content.decode()
+    # A record: nothing to add, edit or delete.
+    assert client.get(f"{index}new/").status_code == 404
+    assert client.get(f"{index}edit/{kill.pk}/").status_code == 404
+    assert client.get(f"{index}delete/{kill.pk}/").status_code == 404
+    # Search, and hostile searches, answer a page.
+    assert "誤報となった" in client.get(index, {"q": "確認"}).content.decode()
+    assert "誤報となった" not in client.get(index, {"q": "存在しない語"}).content.decode()
+    for q in ["'; DROP TABLE news_articlekill; --", "<script>", "あ" * 100, "\x00"]:
+        assert client.get(index, {"q": q}).status_code == 200
+    assert client.get(reverse("newsroom_kills:inspect", args=[999999])).status_code == 404

@@ -37,6 +37,7 @@ def add(editor, parent, *, title, slug="", publish=True):
             "lead": "リード",
             "body": streamfield([("paragraph", rich_text("<p>本文です。</p>"))]),
             "tags": "",
+            "author_links": inline_formset([]),
             "corrections": inline_formset([]),
             **({"action-publish": "publish"} if publish else {}),
         }

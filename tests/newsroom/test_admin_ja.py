@@ -77,3 +77,50 @@ def test_the_create_form_has_no_autosave_and_editing_keeps_it(client, world, rol
 def test_the_create_view_keeps_wagtails_login_check(client, world):
     response = client.get(reverse("wagtailadmin_pages:add", args=("news", "articlepage", world.id)))
     assert response.status_code == 302 and reverse("wagtailadmin_login") in response["Location"]
+
+
+def test_go_live_and_expiry_are_entered_to_the_second_in_jst(client, world, roles, staff):
+    """The schedule dialog's fields show and take seconds, in Japan time."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kisha.news.factories import ArticlePageFactory
+
+    desk = staff("デスク", "desk_seconds", password=None)
+    client.force_login(desk)
+    page = ArticlePageFactory(parent=world, live=False, title="予約の秒")
+    go_live = dt.datetime(2031, 4, 1, 0, 0, 42, tzinfo=dt.UTC)  # 09:00:42 in Japan
+    page.go_live_at = go_live
+    page.save_revision()
+    html = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
+    field = re.search(r'<input[^>]*name="go_live_at"[^>]*>', html).group(0)
+    assert 'value="2031-04-01 09:00:42"' in field
+    assert "Y-m-d H:i:s" in html  # the picker's format
+
+    # Typed with seconds (JST) and saved with the draft: kept to the second.
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    data = nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "lead": page.lead,
+            "body": streamfield([("paragraph", rich_text("<p>本文。</p>"))]),
+            "author_links": inline_formset([]),
+            "corrections": inline_formset([]),
+            "go_live_at": "2031-04-01 09:15:07",
+            "expire_at": "2031-04-02 18:30:59",
+        }
+    )
+    response = client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), data)
+    assert response.status_code == 302
+    draft = ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    assert timezone.localtime(draft.go_live_at).strftime("%H:%M:%S") == "09:15:07"
+    assert draft.go_live_at == dt.datetime(2031, 4, 1, 0, 15, 7, tzinfo=dt.UTC)
+    assert timezone.localtime(draft.expire_at).strftime("%m-%d %H:%M:%S") == "04-02 18:30:59"

@@ -84,8 +84,9 @@ def test_writer_to_desk_to_scheduled_publication_in_japanese(
     roles_ensure()
     writer = staff("記者", "tanaka")
     desk = staff("デスク", "suzuki")
-    AuthorFactory(name="田中 花子", slug="tanaka")  # its slug is user data
-    user_data = {"tanaka", "suzuki", "example", "jp"}
+    AuthorFactory(name="田中 花子", name_reading="たなかはなこ", slug="tanaka")  # slug: user data
+    AuthorFactory(name="佐藤 一郎", name_reading="さとういちろう", slug="sato-ichiro")
+    user_data = {"tanaka", "suzuki", "sato", "ichiro", "example", "jp"}
     base = live_server.url
     found: dict[str, set[str]] = {}
 
@@ -113,12 +114,30 @@ def test_writer_to_desk_to_scheduled_publication_in_japanese(
     check(page, "new article")
     _shot(page, "1-writer-new-article")
 
+    # The byline: a row, its chooser, a search by reading (たなか finds 田中 花子 alone).
+    page.locator("#id_author_links-ADD").click()
+    page.locator("#id_author_links-0-author-chooser [data-chooser-action-choose]").first.click()
+    page.wait_for_selector(".modal input[name='q']")
+    page.fill(".modal input[name='q']", "たなか")
+    page.wait_for_function(
+        "() => !document.querySelector('.modal').innerText.includes('佐藤 一郎')"
+        " && document.querySelector('.modal').innerText.includes('田中 花子')"
+    )
+    check(page, "author chooser")
+    _shot(page, "6-author-chooser")
+    page.locator(".modal [data-chooser-modal-choice]", has_text="田中 花子").click()
+    page.wait_for_selector(".modal", state="detached")
+    page.locator("#id_author_links-0-author-chooser").scroll_into_view_if_needed()
+    check(page, "authors panel")
+    _shot(page, "7-authors-panel")
+
     # Submit to the desk: the footer's dropdown holds the workflow action.
     page.locator("footer [data-w-dropdown-target='toggle']").last.click()
     page.locator("button[name='action-submit']").click()
     page.wait_for_url(re.compile(r".*/admin/pages/\d+/edit/.*|.*/admin/pages/\d+/$"))
     article = ArticlePage.objects.get(slug="heavy-rain-trains")
     assert article.owner == writer and not article.live
+    assert [a.name for a in article.authors.all()] == ["田中 花子"]
     assert article.current_workflow_state is not None
     page.goto(f"{base}/admin/pages/{article.id}/edit/")
     check(page, "submitted article")
@@ -133,10 +152,10 @@ def test_writer_to_desk_to_scheduled_publication_in_japanese(
     page.goto(f"{base}/admin/pages/{article.id}/edit/")
     # Schedule: 公開予定を設定 in the status side panel, an hour from now (JST, the browser's
     # and the admin's time zone), saved with the draft.
-    go_live = dt.datetime.now(JST) + dt.timedelta(hours=1)
+    go_live = (dt.datetime.now(JST) + dt.timedelta(hours=1)).replace(second=37, microsecond=0)
     page.get_by_role("button", name="状態パネルの開閉").first.click()
     page.get_by_role("button", name="公開予定を設定").first.click()
-    page.fill("#id_go_live_at", go_live.strftime("%Y-%m-%d %H:%M"))
+    page.fill("#id_go_live_at", go_live.strftime("%Y-%m-%d %H:%M:%S"))  # to the second
     check(page, "desk schedule dialog")
     _shot(page, "4-desk-schedule")
     # The date picker can still cover the dialog's button: press it from the page's side.
@@ -162,9 +181,7 @@ def test_writer_to_desk_to_scheduled_publication_in_japanese(
     article.refresh_from_db()
     # Scheduled, not live: Wagtail publishes it at the approved time.
     assert not article.live
-    assert article.latest_revision.approved_go_live_at.astimezone(JST).strftime(
-        "%Y-%m-%d %H:%M"
-    ) == go_live.strftime("%Y-%m-%d %H:%M")
+    assert article.latest_revision.approved_go_live_at == go_live
 
     page.goto(f"{base}/admin/wire/items/")
     check(page, "wire desk")
@@ -172,3 +189,60 @@ def test_writer_to_desk_to_scheduled_publication_in_japanese(
     check(page, "authors")
 
     assert found == {}, found
+
+
+def test_screens_outside_the_journey_are_japanese(live_server, page_at, home, world, staff):
+    """Screens a chief or an administrator opens besides the journey: an article's workflow
+    history and the search, sort and filters of the image and document listings (opened, each
+    filter too). The same scan: no Latin-script UI word beyond the allow-list."""
+    from django.urls import reverse
+
+    from kisha.news.factories import ArticlePageFactory
+
+    roles_ensure()
+    admin = staff(None, "watanabe")
+    admin.is_superuser = True
+    admin.is_staff = True
+    admin.save()
+    writer = staff("記者", "tanaka")
+    article = ArticlePageFactory(
+        parent=world, owner=writer, live=False, title="市立美術館、改修後の再開日を発表"
+    )
+    article.save_revision(user=writer)
+    article.get_workflow().start(article, writer)
+    AuthorFactory(name="田中 花子", name_reading="たなかはなこ", slug="tanaka")
+    user_data = {"tanaka", "watanabe", "example", "jp", "Root"}
+    base = live_server.url
+    # Japanese so far; still English (docs/newsroom.md): users, groups, the account settings,
+    # sites, workflows' and tasks' settings, the reports, the workflow history's detail, the
+    # page history's log labels, and the page search's "None".
+    screens = {
+        "workflow history": reverse("wagtailadmin_pages:workflow_history", args=(article.pk,)),
+        "images search": reverse("wagtailimages:index") + "?q=会談",
+        "documents search": reverse("wagtaildocs:index") + "?q=資料",
+    }
+    page = page_at(DESKTOP)
+    _login(page, base, admin)
+    found: dict[str, set[str]] = {}
+    for screen, path in screens.items():
+        response = page.goto(base + path)
+        assert response.status == 200, (screen, response.status)
+        page.wait_for_load_state("load")
+        page.wait_for_selector(".sidebar-main-menu", state="attached")
+        words = latin_words(page, user_data=user_data)
+        # The listing's filters, opened, are part of the screen: the menu, then each filter.
+        opener = page.locator("#filters-drilldown .w-slim-header-action-button")
+        if opener.count():
+            opener.first.click()
+            words |= latin_words(page, user_data=user_data)
+            filters = page.locator("#filters-drilldown [data-w-drilldown-target='toggle']")
+            for n in range(filters.count()):
+                filters.nth(n).click()
+                words |= latin_words(page, user_data=user_data)
+                page.locator(
+                    "#filters-drilldown .w-drilldown__submenu:not([hidden]) .w-drilldown__back"
+                ).click()
+        if words:
+            found[screen] = words
+    _shot(page, "8-admin-search-filters")
+    assert not found, "\n".join(f"{screen}: {sorted(words)}" for screen, words in found.items())

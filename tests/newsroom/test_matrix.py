@@ -106,6 +106,8 @@ SCREENS = [
     ("mailing add", lambda o: reverse("newsletter_mailings:add"), {CHIEF: OK, WEB: OK}),
     ("newsletter lists", lambda o: reverse("newsletter_lists:index"), {CHIEF: OK, WEB: OK}),
     ("subscribers", lambda o: reverse("newsletter_subscribers:index"), {CHIEF: OK, WEB: OK}),
+    # 編集部 → 記事取り消し: the record of kills, read-only, for those who may publish.
+    ("kills", lambda o: reverse("newsroom_kills:index"), {DESK: OK, CHIEF: OK, WEB: OK}),
     ("rankings", lambda o: reverse("rankings_report"), {WRITER: OK, DESK: OK, CHIEF: OK, WEB: OK}),
     ("redirects", lambda o: reverse("wagtailredirects:index"), {CHIEF: OK, WEB: OK}),
     ("users", lambda o: reverse("wagtailusers_users:index"), {}),

@@ -35,7 +35,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from kisha.core.models import PeriodicRun
+from kisha.core.models import PeriodicRun, ScheduleBackoff
 from kisha.core.scheduling import Waiter, schedule_next_due, schedule_publish_due
 
 logger = logging.getLogger("kisha.scheduler")
@@ -70,8 +70,11 @@ def slot_claim(*, path: str, slot: int, job) -> bool:
 
 
 def runs_prune(*, now: dt.datetime | None = None) -> int:
+    """Claims older than KEEP_RUNS, and back-offs not retried for as long (their publication
+    was cancelled or went out another way; one still failing is retried within the hour)."""
     now = now or timezone.now()
-    return PeriodicRun.objects.filter(enqueued_at__lt=now - KEEP_RUNS).delete()[0]
+    backoffs = ScheduleBackoff.objects.filter(retry_at__lt=now - KEEP_RUNS).delete()[0]
+    return PeriodicRun.objects.filter(enqueued_at__lt=now - KEEP_RUNS).delete()[0] + backoffs
 
 
 class Command(BaseCommand):
