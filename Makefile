@@ -43,6 +43,7 @@ demo: venv
 lint: venv
 	$(VENV)/bin/ruff check kisha tests bench
 	$(VENV)/bin/ruff format --check kisha tests bench
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(PY) manage.py check --fail-level WARNING
 

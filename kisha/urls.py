@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from kisha.core.views import serve_rendition
 from kisha.newsroom.views import page_create
 from kisha.seo.sitemaps import sitemap_index
 
@@ -35,8 +36,6 @@ urlpatterns = [
 if settings.KISHA_SERVE_MEDIA:
     # The embedded default serves image renditions itself (never documents or original images:
     # see kisha.core.views.serve_rendition); production serves them from a web server or S3.
-    from kisha.core.views import serve_rendition
-
     urlpatterns += [re_path(r"^media/images/(?P<path>.*)$", serve_rendition)]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -198,13 +198,38 @@ def _database_dump(target: Path) -> None:
         raise BackupError(f"データベース {vendor()} のバックアップには対応していません。")
 
 
+# Apps take part from their AppConfig.ready() (core imports no app, the slots pattern):
+# `flush` writes what lives outside the database into it before the dump and returns how many
+# views (rows) it wrote (the rankings' fold); `has_content` says whether the app holds anything
+# a restore must not silently overwrite (wire items); `after_restore(migrated=, say=)` rebuilds
+# derived data after a restore and returns True when it did (the search index).
+_flush_hooks: list[Callable[[], int]] = []
+_content_hooks: list[Callable[[], bool]] = []
+_restore_hooks: list[Callable[..., bool]] = []
+
+
+def register_backup_hooks(
+    *,
+    flush: Callable[[], int] | None = None,
+    has_content: Callable[[], bool] | None = None,
+    after_restore: Callable[..., bool] | None = None,
+) -> None:
+    for hooks, hook in (
+        (_flush_hooks, flush),
+        (_content_hooks, has_content),
+        (_restore_hooks, after_restore),
+    ):
+        if hook is not None and hook not in hooks:
+            hooks.append(hook)
+
+
 def _fold_views() -> int | None:
     """Fold counted views first: counters still in Redis are not in the database, so a backup
     taken without folding would miss up to one fold interval of views."""
-    from kisha.rankings.services import rankings_fold
-
+    if not _flush_hooks:
+        return None
     try:
-        return rankings_fold().views
+        return sum(flush() for flush in _flush_hooks)
     except Exception:  # a backup must not fail because the counters are unreachable
         return None
 
@@ -367,8 +392,6 @@ def database_has_content() -> bool:
     from wagtail.images import get_image_model
     from wagtail.models import Page
 
-    from kisha.wire.models import WireItem
-
     if not connection.introspection.table_names():
         return False
     if not {Page._meta.db_table, get_user_model()._meta.db_table} <= set(
@@ -379,7 +402,7 @@ def database_has_content() -> bool:
         get_user_model().objects.exists()
         or get_image_model().objects.exists()
         or get_document_model().objects.exists()
-        or WireItem.objects.exists()
+        or any(has_content() for has_content in _content_hooks)
         # Without get_for_model(), which would write a content type into a flushed database.
         or Page.objects.exclude(
             content_type__app_label="wagtailcore", content_type__model="page"
@@ -456,18 +479,6 @@ def _renditions_forget() -> None:
         cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
 
 
-def _search_needs_rebuild(*, migrated: list[str]) -> bool:
-    """The index is in the database and comes back with it. Rebuild only when a search
-    migration ran (a new index format, as search.0005 was) or the backup had no index rows."""
-    from wagtail.models import Page
-
-    from kisha.search.models import SearchDocument
-
-    if any(label.startswith("search.") for label in migrated):
-        return True
-    return not SearchDocument.objects.exists() and Page.objects.filter(depth__gt=1).exists()
-
-
 def backup_restore(
     *, src: Path, force: bool = False, say: Callable[[str], None] | None = None
 ) -> RestoreResult:
@@ -501,11 +512,9 @@ def backup_restore(
     migrated = sorted(f"{app}.{name}" for app, name in applied - restored)
     _renditions_forget()
 
-    rebuilt = _search_needs_rebuild(migrated=migrated)
-    if rebuilt:
-        from kisha.search.services import search_rebuild
-
-        search_rebuild(workers=os.cpu_count() or 1, say=say)
+    rebuilt = False
+    for after_restore in _restore_hooks:
+        rebuilt = after_restore(migrated=migrated, say=say) or rebuilt
 
     # Workers that keep running drop their memos and cached fragments.
     generation_bump()

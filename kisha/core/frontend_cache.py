@@ -28,6 +28,10 @@ from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
 from wagtail.contrib.frontend_cache.utils import get_backends
 
+from kisha.core.tasks import purge_urls_task
+
+from . import pagecache
+
 logger = logging.getLogger(__name__)
 
 
@@ -130,7 +134,6 @@ def frontend_cache_configured() -> bool:
 
 def purge_wanted() -> tuple[bool, bool]:
     """(URLs, tags): whether anything configured purges by URL, and by tag."""
-    from . import pagecache
 
     urls, tags = False, pagecache.enabled()
     for instance in get_backends().values():
@@ -148,7 +151,6 @@ def purge_send(
     `backend` alone; PAGE_CACHE names Kisha's own): tags to those that purge by tag, URLs to the
     others. Returns what failed, by back-end name, as (urls, tags); never raises for a back
     end's failure."""
-    from . import pagecache
 
     urls, tags = sorted(set(urls)), sorted(set(tags))
     failed: dict[str, tuple[list[str], list[str]]] = {}
@@ -206,8 +208,6 @@ def _enqueue(
     tags: list[str] | None = None,
     hard: bool = False,
 ) -> None:
-    from kisha.core.tasks import purge_urls_task
-
     task = purge_urls_task
     args = (urls, backend, attempt, tags or [], hard)
     if task.get_backend().supports_defer:
@@ -244,8 +244,6 @@ class _Batch:
         (self.hard if hard else self.soft).update(tags)
 
     def __call__(self) -> None:
-        from . import pagecache
-
         connection = transaction.get_connection()
         if getattr(connection, "_kisha_purge_batch", None) is self:
             del connection._kisha_purge_batch
@@ -269,7 +267,6 @@ def purge_after_commit(
     own page cache there and then (a few cache writes; retried in the task worker if the cache
     cannot take them), and send `urls` and `tags` to the front-end caches from the task worker.
     What one transaction asks for is sent once. Nothing to do for what is not configured."""
-    from . import pagecache
 
     urls, tags = set(urls), set(tags)
     if not ((pagecache.enabled() and tags) or (frontend_cache_configured() and (urls or tags))):

@@ -140,18 +140,24 @@ def generation_cached(base: str, build: Callable[[], T], *, timeout: float) -> T
     again when missing. A cache that fails costs the build, never the value: reads and writes
     that raise (a diskcache error; the Redis cache turns its own errors into misses) are
     logged and skipped. `None` is not a cacheable value: build something else for "nothing"."""
-    key = generation_key(base)
+    return shared_cached(generation_key(base), build, timeout=timeout)
+
+
+def shared_cached(key: str, build: Callable[[], T], *, timeout: float) -> T:
+    """`build()`'s value under `key` in the shared cache, built again when missing; a cache
+    that fails costs the build, never the value (generation_cached's rule, for a key the
+    caller makes: kisha.core.fragments)."""
     try:
         value = cache.get(key)
     except Exception:
-        logger.warning("cache read failed for %s", base, exc_info=True)
+        logger.warning("cache read failed for %s", key, exc_info=True)
         value = None
     if value is None:
         value = build()
         try:
             cache.set(key, value, timeout)
         except Exception:
-            logger.warning("cache write failed for %s", base, exc_info=True)
+            logger.warning("cache write failed for %s", key, exc_info=True)
     return value
 
 

@@ -27,6 +27,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from django.http import HttpRequest, HttpResponse
 
+from .health import scheduler_last_enqueue_age, task_oldest_ready_age, task_ready_count
 from .ops import ops_only
 
 logger = logging.getLogger("kisha.metrics")
@@ -78,8 +79,6 @@ def metrics_exposition() -> bytes:
 
 
 def _core_metrics() -> Iterable[Metric]:
-    from .health import scheduler_last_enqueue_age, task_oldest_ready_age, task_ready_count
-
     lag = task_oldest_ready_age()
     yield GaugeMetricFamily(
         "kisha_tasks_oldest_ready_seconds",

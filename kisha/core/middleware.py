@@ -15,6 +15,8 @@ from django.utils.cache import (
 from django.utils.http import quote_etag
 
 from kisha.core import cachetags, pagecache
+from kisha.core.frontend_cache import frontend_cache_configured
+from kisha.core.views import uri_too_long
 
 # /-/ holds the operations endpoints (health, metrics), which set no-store themselves.
 PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/-/")
@@ -134,7 +136,6 @@ class SurrogateControlMiddleware:
 
 def shared_seconds(request, response) -> int:
     """Long for what a purge reaches, short for the rest."""
-    from kisha.core.frontend_cache import frontend_cache_configured
 
     if is_purged(request, response) and frontend_cache_configured():
         return settings.KISHA_SHARED_CACHE_SECONDS
@@ -215,7 +216,5 @@ class RequestLimitsMiddleware:
 
     def __call__(self, request):
         if len(request.get_full_path()) > settings.KISHA_MAX_URL_BYTES:
-            from kisha.core.views import uri_too_long
-
             return uri_too_long(request)
         return self.get_response(request)

@@ -14,6 +14,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter, Image
 from wagtail.models import Page
 
+from .characters import credit_brackets
+
 logger = logging.getLogger(__name__)
 
 # How long a rendition build may hold its lock, and how long another request waits for it.
@@ -64,7 +66,6 @@ class KishaImage(AbstractImage):
 
     def credit_after(self, caption: str) -> str:
         """The credit as printed after `caption`, its brackets as wide as the caption's."""
-        from .characters import credit_brackets
 
         return format_credit(
             year=self.credit_year,

@@ -22,6 +22,8 @@ from django.core.signals import setting_changed
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from .text import ELLIPSIS, ELLIPSIS_WIDTH, display_width, truncate_width
+
 # BudouX splits runs of Japanese; very long text (a pasted article in a caption field) is cut
 # into pieces first so one call never works on more than this many characters at once.
 _CHUNK = 2000
@@ -206,7 +208,6 @@ def truncate_phrases(text: str, width: int) -> str:
     """`text` cut to at most `width` display columns ending in `…`, at a phrase boundary when
     at least half the width is left filled (国産ロケット、5号機の… rather than …5号機の打ち…);
     otherwise cut by character like kisha.core.text.truncate_width."""
-    from .text import ELLIPSIS, ELLIPSIS_WIDTH, display_width, truncate_width
 
     cut = truncate_width(text, width)
     if not cut.endswith(ELLIPSIS) or cut == text:

@@ -32,7 +32,19 @@ SIDEBAR_SLOTS = ("ticker", "recommend", "magazine", "newsletter", "rankings", "s
 BANNER_SLOTS = ("banner",)
 # Blocks in the site footer, above the copyright line (the print products).
 FOOTER_SLOTS = ("footer",)
-REGIONS = {"sidebar": SIDEBAR_SLOTS, "banner": BANNER_SLOTS, "footer": FOOTER_SLOTS}
+# The section navigation in the header and in the footer (kisha.news fills both).
+NAV_SLOTS = ("nav",)
+FOOTER_NAV_SLOTS = ("footer_nav",)
+# Scripts at the end of an article page: the view beacon, the share buttons.
+ARTICLE_SCRIPT_SLOTS = ("beacon", "share")
+REGIONS = {
+    "sidebar": SIDEBAR_SLOTS,
+    "banner": BANNER_SLOTS,
+    "footer": FOOTER_SLOTS,
+    "nav": NAV_SLOTS,
+    "footer_nav": FOOTER_NAV_SLOTS,
+    "article_scripts": ARTICLE_SCRIPT_SLOTS,
+}
 
 Renderer = Callable[[HttpRequest, dict], str]
 
@@ -48,7 +60,7 @@ _registry: dict[str, Slot] = {}
 
 def register_slot(name: str, render: Renderer) -> None:
     """Fill the slot `name`. Registering twice replaces the renderer (apps reload in tests)."""
-    known = SIDEBAR_SLOTS + BANNER_SLOTS + FOOTER_SLOTS
+    known = tuple(name for names in REGIONS.values() for name in names)
     if name not in known:
         raise ValueError(f"Unknown slot {name!r}; known slots: {', '.join(known)}")
     _registry[name] = Slot(name, render)
@@ -90,3 +102,18 @@ def render_region(region: str, request: HttpRequest, context: dict) -> SafeStrin
         if html and html.strip():
             parts.append(html)
     return mark_safe("\n".join(parts))  # noqa: S308  (renderers return escaped template output)
+
+
+# What a card shows besides the article's own fields (its section and topic labels): given by
+# the app that owns the labels (kisha.news, from ready()), so the shared card template loads
+# no app's tags.
+_card_labels: list[Callable[[object], dict]] = []
+
+
+def register_card_labels(labels: Callable[[object], dict]) -> None:
+    _card_labels[:] = [labels]
+
+
+def card_labels(page) -> dict:
+    """{"section": …, "topic": …} for a card of `page`; empty when no app gives labels."""
+    return _card_labels[0](page) if _card_labels else {}

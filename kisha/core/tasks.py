@@ -2,6 +2,10 @@
 
 from django_tasks import task
 
+# The purge task calls the purge that enqueues it, a loop by nature: imported as a module, so
+# its functions are looked up when the task runs, whichever module is imported first.
+from . import frontend_cache
+
 
 @task()
 def purge_urls_task(
@@ -14,8 +18,7 @@ def purge_urls_task(
     """Purge full URLs and cache tags from the front-end caches (or from `backend` alone);
     failures are tried again later, a bounded number of times
     (kisha.core.frontend_cache.purge_retry)."""
-    from .frontend_cache import purge_retry, purge_send
 
-    failed = purge_send(urls=urls, tags=tags or [], hard=hard, backend=backend)
+    failed = frontend_cache.purge_send(urls=urls, tags=tags or [], hard=hard, backend=backend)
     if failed:
-        purge_retry(failed=failed, attempt=attempt, hard=hard)
+        frontend_cache.purge_retry(failed=failed, attempt=attempt, hard=hard)

@@ -1,8 +1,8 @@
 """Demo activity, so the sidebar of a fresh demo reads like a live site: reading history for the
 人気ランキング (30 days of fictional hourly views) and a wire feed for the ニュース速報 ticker.
 
-Both go through the apps' own public entry points — the rankings fold's `batch_apply` with a
-fixed batch id, the wire app's `wire_ingest_bytes` — so they are idempotent the same way real
+Both go through the apps' own public entry points — the rankings' `views_import` with a fixed
+batch id, the wire app's `wire_demo_source` and `wire_ingest_bytes` — so they are idempotent the same way real
 data is: a second run finds the batch already folded and the wire items unchanged.
 """
 
@@ -15,7 +15,10 @@ import random
 from django.utils import timezone
 
 from kisha.core.text import JST
-from kisha.news.models import ArticlePage, SectionPage
+from kisha.news.selectors import article_pages, section_pages
+from kisha.rankings.services import rankings_refresh, views_import
+from kisha.wire.demo import wire_demo_source
+from kisha.wire.services import wire_ingest_bytes
 
 from .writer import article_draft
 
@@ -28,13 +31,11 @@ WIRE_INDEX_OFFSET = 900_000
 def demo_views(*, seed: int, now: dt.datetime | None = None) -> int:
     """Give the demo's articles 30 days of views, most to a few (a Zipf-like spread, as real
     readership is), and refresh the rankings. Returns the views added (0 when already there)."""
-    from kisha.rankings.backends.base import Batch, jst_hour
-    from kisha.rankings.services import batch_apply, rankings_refresh
-
     now = now or timezone.now()
     rng = random.Random(seed)
     articles = list(
-        ArticlePage.objects.live()
+        article_pages()
+        .live()
         .order_by("-first_published_at")
         .values_list("id", "first_published_at")
     )
@@ -43,7 +44,7 @@ def demo_views(*, seed: int, now: dt.datetime | None = None) -> int:
     order = list(range(len(articles)))
     rng.shuffle(order)
     rows: list[tuple[int, dt.datetime, int]] = []
-    this_hour = jst_hour(now)
+    this_hour = now
     for rank, position in enumerate(order):
         page_id, published = articles[position]
         total = int(4000 / (rank + 1) ** 0.9) + rng.randint(5, 40)
@@ -52,7 +53,7 @@ def demo_views(*, seed: int, now: dt.datetime | None = None) -> int:
         for _ in range(min(total, 400)):
             age = min(hours - 1, int(rng.expovariate(1 / max(1.0, hours / 4))))
             rows.append((page_id, this_hour - dt.timedelta(hours=age), max(1, total // 400)))
-    applied = batch_apply(batch=Batch(id=f"demo-views-{seed}", rows=rows, source="demo"))
+    applied = views_import(batch_id=f"demo-views-{seed}", rows=rows, source="demo")
     rankings_refresh(now=now)
     return sum(views for _, _, views in rows) if applied else 0
 
@@ -60,25 +61,16 @@ def demo_views(*, seed: int, now: dt.datetime | None = None) -> int:
 def demo_wire(*, seed: int, now: dt.datetime | None = None) -> int:
     """Ingest a fictional wire batch (ninjs) through a disabled demo source; returns the number
     of items the source holds."""
-    from kisha.wire.models import WireSource, WireSubjectMapping
-    from kisha.wire.services import wire_ingest_bytes
-
     now = now or timezone.now()
-    sections = {s.slug: s for s in SectionPage.objects.live()}
+    sections = {s.slug: s for s in section_pages().live()}
     if not sections:
         return 0
-    source, created = WireSource.objects.get_or_create(
+    source = wire_demo_source(
         name=WIRE_SOURCE,
-        defaults={
-            "format": "ninjs",
-            "enabled": False,  # nothing to poll: the batch below is all it ever gets
-            "credit": "ロイター",
-            "default_section": sections.get("world") or next(iter(sections.values())),
-        },
+        credit="ロイター",
+        sections=sections,
+        default_section=sections.get("world") or next(iter(sections.values())),
     )
-    if created:
-        for slug, section in sections.items():
-            WireSubjectMapping.objects.create(source=source, code=slug, section=section)
     if source.items.exists():
         return source.items.count()
     rng = random.Random(seed)

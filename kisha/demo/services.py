@@ -32,6 +32,7 @@ from kisha.news.models import (
     Author,
     AuthorIndexPage,
     HomePage,
+    HomeTopStory,
     SectionPage,
     TopicIndexPage,
     TopicPage,
@@ -286,7 +287,6 @@ def _article_create(
 
 def _ensure_top_stories(home: HomePage) -> None:
     """Five recent stories with photos from different sections, picked once."""
-    from kisha.news.models import HomeTopStory
 
     if home.top_stories.exists():
         return

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from kisha.core.models import KishaImage
 from kisha.core.text import JST
-from kisha.news.models import ArticlePage, HomePage
+from kisha.news.selectors import article_pages, home_pages
 
 from .models import (
     IssuePage,
@@ -146,7 +146,7 @@ def issue_dates(*, today: dt.date, weeks: int = WEEKS) -> list[tuple[dt.date, dt
     return dates
 
 
-def _ensure_index(home: HomePage, model, *, slug: str, title: str, intro: str):
+def _ensure_index(home, model, *, slug: str, title: str, intro: str):
     existing = model.objects.child_of(home).filter(slug=slug).first()
     if existing is not None:
         return existing
@@ -168,10 +168,11 @@ def _publish(parent, page, *, fast: bool) -> None:
 def magazine_demo_build(*, seed: int, fast: bool = False) -> MagazineDemoSummary:
     """Build (or complete) the demo's マガジン and 出版物 under the demo home page."""
     rng = random.Random(seed)
-    home = HomePage.objects.first()
+    home = home_pages().first()
     images = list(KishaImage.objects.order_by("id")[:40])
     articles = list(
-        ArticlePage.objects.live()
+        article_pages()
+        .live()
         .exclude(first_published_at=None)
         .defer_streamfields()
         .order_by("-first_published_at")[:300]
@@ -253,7 +254,7 @@ def magazine_demo_build(*, seed: int, fast: bool = False) -> MagazineDemoSummary
     return MagazineDemoSummary(issues=len(dates), combined=combined, products=len(PRODUCTS))
 
 
-def _toc(rng: random.Random, *, title: str, picked: list[ArticlePage]) -> list[IssueTocEntry]:
+def _toc(rng: random.Random, *, title: str, picked: list) -> list[IssueTocEntry]:
     entries = [
         IssueTocEntry(section="【編集長から】", title=rng.choice(TOC_LINES["【編集長から】"]))
     ]

@@ -11,11 +11,7 @@ tags_showing), which is exactly what shows a sidebar block.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.template.loader import render_to_string
-
-from kisha.core.memo import generation_cached
+from kisha.core.fragments import register_fragment
 from kisha.core.text import truncate_width
 
 from .conf import conf
@@ -27,14 +23,6 @@ from .selectors import (
     product_index,
     products_on_offer,
 )
-
-
-def _cached(name: str, build: Callable[[], str]) -> str:
-    return generation_cached(
-        f"kisha:magazine:{name}:{today_jst().isoformat()}",
-        build,
-        timeout=int(conf("KISHA_MAGAZINE_FRAGMENT_SECONDS")),
-    )
 
 
 def magazine_block_context() -> dict:
@@ -52,49 +40,52 @@ def magazine_block_context() -> dict:
     }
 
 
+def products_block_context() -> dict | None:
+    products = products_on_offer()
+    if not products:
+        return None
+    index = product_index()
+    return {"products": products, "index_url": index.url if index else "", "today": today_jst()}
+
+
+def _seconds() -> int:
+    return int(conf("KISHA_MAGAZINE_FRAGMENT_SECONDS"))
+
+
+def _today() -> str:
+    return today_jst().isoformat()
+
+
+# The stylesheet's link (the wrapper) stays outside the cache, so that a deploy's new static
+# file name is used at once.
+issue_block = register_fragment(
+    "magazine",
+    template="magazine/components/issue_block.html",
+    context=magazine_block_context,
+    seconds=_seconds,
+    vary=_today,
+    wrapper="magazine/components/slot.html",
+)
+products_block = register_fragment(
+    "products",
+    template="magazine/components/products_block.html",
+    context=products_block_context,
+    seconds=_seconds,
+    vary=_today,
+    wrapper="magazine/components/slot.html",
+)
+products_footer_block = register_fragment(
+    "products-footer",
+    template="magazine/components/products_footer.html",
+    context=products_block_context,
+    seconds=_seconds,
+    vary=_today,
+    wrapper="magazine/components/slot.html",
+)
+magazine_slot = issue_block.slot
+products_slot = products_block.slot
+products_footer_slot = products_footer_block.slot
+
+
 def magazine_block_html() -> str:
-    def build() -> str:
-        context = magazine_block_context()
-        return render_to_string("magazine/components/issue_block.html", context) if context else ""
-
-    return _cached("issue-block", build)
-
-
-def products_block_html(*, template: str, name: str) -> str:
-    def build() -> str:
-        products = products_on_offer()
-        if not products:
-            return ""
-        index = product_index()
-        return render_to_string(
-            template,
-            {"products": products, "index_url": index.url if index else "", "today": today_jst()},
-        )
-
-    return _cached(name, build)
-
-
-def _slot(block: str) -> str:
-    """The cached block with the stylesheet's link, outside the cache so that a deploy's new
-    static file name is used at once."""
-    if not block.strip():
-        return ""
-    return render_to_string("magazine/components/slot.html", {"block": block})
-
-
-def magazine_slot(request, context: dict) -> str:
-    return _slot(magazine_block_html())
-
-
-def products_slot(request, context: dict) -> str:
-    return _slot(
-        products_block_html(template="magazine/components/products_block.html", name="products")
-    )
-
-
-def products_footer_slot(request, context: dict) -> str:
-    return _slot(
-        products_block_html(
-            template="magazine/components/products_footer.html", name="products-footer"
-        )
-    )
+    return issue_block.html()

@@ -25,6 +25,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from kisha.core.cachetags import page_tag, tags_add
 from kisha.core.models import BasePage, KishaImage
 from kisha.core.text import JST, jst_date
 from kisha.news.models import CachedRestrictionsMixin
@@ -57,42 +58,32 @@ class MagazineIndexPage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
 
     @path("")
     def current(self, request):
-        from .selectors import issue_current, issue_detail_context
-
-        issue = issue_current(index=self)
-        context = issue_detail_context(issue=issue) if issue else {}
+        issue = selectors.issue_current(index=self)
+        context = selectors.issue_detail_context(issue=issue) if issue else {}
         if issue:
-            from kisha.core.cachetags import page_tag, tags_add
-
             tags_add(request, *(page_tag(pk) for pk in context["toc_article_ids"]))
         return self.render(request, context_overrides={"is_current": True, **context})
 
     @path("archive/")
     def archive_latest(self, request):
-        from .selectors import issue_years
-
-        years = issue_years(index=self)
+        years = selectors.issue_years(index=self)
         return self._archive(request, years[0] if years else today_jst().year, years)
 
     @path("archive/<int:year>/")
     def archive_year(self, request, year):
-        from .selectors import issue_years
-
-        years = issue_years(index=self)
+        years = selectors.issue_years(index=self)
         if year not in years:
             raise Http404("その年の号はありません")
         return self._archive(request, year, years)
 
     def _archive(self, request, year: int, years: list[int]):
-        from .selectors import issues_of_year
-
         return self.render(
             request,
             template="magazine/archive_page.html",
             context_overrides={
                 "year": year,
                 "years": years,
-                "issues": issues_of_year(index=self, year=year),
+                "issues": selectors.issues_of_year(index=self, year=year),
             },
         )
 
@@ -257,13 +248,9 @@ class IssuePage(CachedRestrictionsMixin, BasePage):
         return found
 
     def get_context(self, request, *args, **kwargs):
-        from kisha.core.cachetags import page_tag, tags_add
-
-        from .selectors import issue_detail_context
-
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
-        context.update(issue_detail_context(issue=self, preview=preview))
+        context.update(selectors.issue_detail_context(issue=self, preview=preview))
         if not preview and self.pk:
             tags_add(request, *(page_tag(pk) for pk in context["toc_article_ids"]))
         return context
@@ -336,10 +323,8 @@ class ProductIndexPage(CachedRestrictionsMixin, BasePage):
         verbose_name = "出版物一覧"
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import products_listing
-
         context = super().get_context(request, *args, **kwargs)
-        context["products"] = products_listing(index=self)
+        context["products"] = selectors.products_listing(index=self)
         return context
 
 
@@ -430,10 +415,8 @@ class PrintProductPage(CachedRestrictionsMixin, BasePage):
             raise ValidationError(errors)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import covers_attach
-
         context = super().get_context(request, *args, **kwargs)
-        covers_attach([self], large=True)
+        selectors.covers_attach([self], large=True)
         return context
 
     def status_on(self, day: dt.date) -> str:
@@ -476,3 +459,9 @@ class ProductRetailerLink(Orderable):
     def clean(self) -> None:
         if self.url and not self.url.lower().startswith(("https://", "http://")):
             raise ValidationError({"url": "購入先のURLは http:// か https:// で始めてください。"})
+
+
+# Issue and product pages build their context from the selectors, which read these models: a
+# loop Wagtail's get_context on the page model makes unavoidable. Imported last, so every
+# model exists whichever of the two modules is imported first.
+from . import selectors  # noqa: E402

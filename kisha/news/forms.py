@@ -16,9 +16,30 @@ from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import InlinePanel
 from wagtail.snippets.widgets import AdminSnippetChooser
 
-from kisha.core.characters import reading_for
+from kisha.core.characters import Change, newspaper_text, reading_for
 
-from .services import ARTICLE_NORMALISED, normalise_fields
+# Fields set the way newspapers set them (kisha.core.characters), with the label the editor sees.
+ARTICLE_NORMALISED = {
+    "title": "見出し",
+    "short_headline": "短い見出し",
+    "listing_title": "一覧用タイトル",
+    "lead": "リード",
+    "hero_caption": "キャプション",
+}
+
+
+def normalise_fields(cleaned: dict, labels: dict[str, str]) -> list[Change]:
+    """Put each named text field of `cleaned` into house style in place; say what changed."""
+    changes = []
+    for name, label in labels.items():
+        value = cleaned.get(name)
+        if isinstance(value, str) and value:
+            after = newspaper_text(value)
+            if after != value:
+                cleaned[name] = after
+                changes.append(Change(label=label, before=value, after=after))
+    return changes
+
 
 # More names than fit a byline is a mistake (a pasted list, a script gone wrong), not a story.
 MAX_AUTHORS = 20

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.template.response import TemplateResponse
 
+from .services import article_kill_notice
+
 
 class KillNoticeMiddleware:
     def __init__(self, get_response):
@@ -19,7 +21,6 @@ class KillNoticeMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        from .services import article_kill_notice
 
         kill = article_kill_notice(path=request.path)
         if kill is None:

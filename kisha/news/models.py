@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -22,29 +21,17 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, PageViewRestriction
 from wagtail.search import index
 
 from kisha.core.cachetags import author_tag, tags_add
 from kisha.core.models import BasePage, KishaImage
+from kisha.core.pagination import paginate
 from kisha.core.routing import route_direct
 from kisha.core.text import count_characters, reading_minutes
 
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm, AuthorChooser, AuthorForm, BylinePanel, ReadingPageForm
-
-
-def paginate(request, items, per_page: int, *, count: int | None = None):
-    """A page of `items` from `?page=`; a malformed or out-of-range number is a 404. `count`,
-    when the caller has a cheaper way to know it, saves the paginator its COUNT query."""
-    paginator = Paginator(items, per_page)
-    if count is not None:
-        paginator.count = count
-    number = request.GET.get("page", "1")
-    try:
-        return paginator.page(number)
-    except (PageNotAnInteger, EmptyPage) as exc:
-        raise Http404("ページが見つかりません") from exc
 
 
 class CachedRestrictionsMixin:
@@ -53,11 +40,7 @@ class CachedRestrictionsMixin:
     own lookup. Saves two queries on every public page."""
 
     def get_view_restrictions(self):
-        from wagtail.models import PageViewRestriction
-
-        from .selectors import restricted_paths
-
-        if not any(self.path.startswith(path) for path in restricted_paths()):
+        if not any(self.path.startswith(path) for path in selectors.restricted_paths()):
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
 
@@ -94,9 +77,9 @@ class HomePage(CachedRestrictionsMixin, BasePage):
         specific type at each level; articles are most of the traffic, so they get a short cut.
         A miss takes Wagtail's own route, which also gives the 404.
         """
-        from .selectors import sections
-
-        if len(path_components) >= 2 and any(s.slug == path_components[0] for s in sections()):
+        if len(path_components) >= 2 and any(
+            s.slug == path_components[0] for s in selectors.sections()
+        ):
             section_slug, article_slug = path_components[:2]
             article = (
                 ArticlePage.objects.filter(
@@ -116,10 +99,8 @@ class HomePage(CachedRestrictionsMixin, BasePage):
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import home_listing
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_listing(home=self))
+        context.update(selectors.home_listing(home=self))
         return context
 
 
@@ -163,21 +144,17 @@ class SectionPage(CachedRestrictionsMixin, BasePage):
         return self.short_label or self.title
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import section_article_count, section_articles
-
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = paginate(
             request,
-            section_articles(section=self),
+            selectors.section_articles(section=self),
             self.page_size(),
-            count=section_article_count(section=self),
+            count=selectors.section_article_count(section=self),
         )
         return context
 
     @staticmethod
     def page_size() -> int:
-        from django.conf import settings
-
         return settings.KISHA_LISTING_PAGE_SIZE
 
 
@@ -191,10 +168,7 @@ class TopicIndexPage(CachedRestrictionsMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # 五十音 order: by reading (filled from SudachiPy in the admin), then by title.
-        context["topics"] = (
-            TopicPage.objects.child_of(self).live().public().order_by("reading", "title")
-        )
+        context["topics"] = selectors.topics_listing(index=self)
         return context
 
 
@@ -218,10 +192,10 @@ class TopicPage(CachedRestrictionsMixin, BasePage):
         verbose_name = "トピック"
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import topic_articles
-
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, topic_articles(topic=self), SectionPage.page_size())
+        context["articles"] = paginate(
+            request, selectors.topic_articles(topic=self), SectionPage.page_size()
+        )
         return context
 
 
@@ -281,9 +255,7 @@ class Author(index.Indexed, models.Model):
 
     @property
     def url(self) -> str:
-        from .selectors import author_index_url
-
-        base = author_index_url()
+        base = selectors.author_index_url()
         return f"{base}{self.slug}/" if base else ""
 
 
@@ -303,8 +275,6 @@ class AuthorIndexPage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
 
     @path("<slug:slug>/")
     def author_detail(self, request, slug):
-        from .selectors import author_articles
-
         try:
             author = Author.objects.select_related("photo").get(slug=slug)
         except Author.DoesNotExist as exc:
@@ -316,7 +286,7 @@ class AuthorIndexPage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
             context_overrides={
                 "author": author,
                 "articles": paginate(
-                    request, author_articles(author=author), SectionPage.page_size()
+                    request, selectors.author_articles(author=author), SectionPage.page_size()
                 ),
             },
         )
@@ -469,9 +439,7 @@ class ArticlePage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
     def full_clean(self, *args, **kwargs):
         # Before Wagtail's own defaults, which would make the slug from the headline.
         if self.slug_is_automatic():
-            from .services import article_slug_new
-
-            self.slug = article_slug_new()
+            self.slug = services.article_slug_new()
         super().full_clean(*args, **kwargs)
 
     def slug_is_automatic(self) -> bool:
@@ -537,10 +505,8 @@ class ArticlePage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import article_detail_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(article_detail_context(article=self))
+        context.update(selectors.article_detail_context(article=self))
         tags_add(request, *(author_tag(author.id) for author in context["article_authors"]))
         return context
 
@@ -631,3 +597,10 @@ class ArticleKill(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Pages build their context from the selectors, and an article takes its short slug from the
+# services; both read and write these models. The one loop in news, unavoidable while Wagtail
+# keeps get_context and full_clean on the page model: imported last, so every model exists
+# whichever of the three modules is imported first.
+from . import selectors, services  # noqa: E402

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 
 from wagtail.models import PageViewRestriction
@@ -14,7 +15,10 @@ from kisha.core.models import KishaImage
 
 from .models import (
     ArticleAuthor,
+    ArticleCorrection,
+    ArticleKill,
     ArticlePage,
+    ArticleTag,
     Author,
     AuthorIndexPage,
     HomePage,
@@ -172,6 +176,12 @@ def section_article_count(*, section: SectionPage) -> int:
     )
 
 
+def topics_listing(*, index) -> QuerySet[TopicPage]:
+    """The topics under the トピック index, live and public, in 五十音 order: by reading (filled
+    from SudachiPy in the admin), then by title."""
+    return TopicPage.objects.child_of(index).live().public().order_by("reading", "title")
+
+
 def topic_articles(*, topic: TopicPage) -> QuerySet[ArticlePage]:
     return article_cards().filter(primary_topic=topic)
 
@@ -263,8 +273,6 @@ def article_corrections(*, article: ArticlePage) -> list:
 def corrections_listing() -> QuerySet:
     """Every correction of a live, public article, newest first, with what the list shows of
     the article (its URL is worked out from url_path, without a query per row)."""
-    from .models import ArticleCorrection
-
     queryset = ArticleCorrection.objects.filter(article__live=True)
     restricted = restricted_paths()
     if restricted:
@@ -290,3 +298,80 @@ def corrections_listing() -> QuerySet:
         )
         .order_by("-noted_at", "-id")
     )
+
+
+# Other apps read news' data through the functions below rather than its models
+# (docs/architecture.md, "Allowed arrows"): they say what is read, and news can change how.
+
+
+def live_article_ids(ids=None) -> frozenset[int]:
+    """The ids of live, public articles (the rule of article_cards()), or of those among `ids`:
+    what the rankings may count and rank."""
+    queryset = article_cards().prefetch_related(None).order_by()
+    if ids is not None:
+        queryset = queryset.filter(id__in=list(ids))
+    return frozenset(queryset.values_list("id", flat=True))
+
+
+def article_pages() -> QuerySet[ArticlePage]:
+    """Every article in any state (drafts, unpublished, restricted): for the admin, the sitemaps'
+    own filters and look-ups by id. Public listings use article_cards()."""
+    return ArticlePage.objects.all()
+
+
+def article_tags() -> QuerySet[ArticleTag]:
+    """The (article, tag) rows of every article."""
+    return ArticleTag.objects.all()
+
+
+def authors() -> QuerySet[Author]:
+    return Author.objects.all()
+
+
+def home_pages() -> QuerySet[HomePage]:
+    return HomePage.objects.all()
+
+
+def section_pages() -> QuerySet[SectionPage]:
+    return SectionPage.objects.all()
+
+
+def topic_pages() -> QuerySet[TopicPage]:
+    return TopicPage.objects.all()
+
+
+def corrections() -> QuerySet[ArticleCorrection]:
+    return ArticleCorrection.objects.all()
+
+
+def kills() -> QuerySet[ArticleKill]:
+    """Every 記事取り消し on record (the partner feed's reasons, the newsroom's kill list)."""
+    return ArticleKill.objects.all()
+
+
+def article_content_type_id() -> int:
+    """The ContentType id of ArticlePage (Django caches it per process)."""
+    return ContentType.objects.get_for_model(ArticlePage).id
+
+
+_KINDS = (
+    (ArticlePage, "article"),
+    (HomePage, "home"),
+    (SectionPage, "section"),
+    (TopicPage, "topic"),
+)
+
+
+def page_kind(page) -> str | None:
+    """ "article", "home", "section" or "topic" for news' page types (a page, specific or not by
+    its class), None for any other page."""
+    page_class = page if isinstance(page, type) else type(page)
+    for model, kind in _KINDS:
+        if issubclass(page_class, model):
+            return kind
+    return None
+
+
+def is_article(page) -> bool:
+    """Whether a page (an instance or a class) is an article."""
+    return page_kind(page) == "article"

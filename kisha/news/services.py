@@ -8,7 +8,14 @@ from django.conf import settings
 
 from wagtail.models import Page
 
-from kisha.core.characters import Change, newspaper_text
+from kisha.core import cachetags
+from kisha.core.characters import Change
+from kisha.core.frontend_cache import purge_after_commit, purge_paths_for, purge_wanted
+from kisha.core.text import JST
+
+from .forms import ARTICLE_NORMALISED, normalise_fields
+from .models import ArticleKill, ArticlePage, ArticleSlugCounter, HomePage, SectionPage
+from .selectors import article_cards, author_index
 
 logger = logging.getLogger(__name__)
 
@@ -17,8 +24,6 @@ def _listing_pages(url: str, listing, article) -> list[str]:
     """`url` and its `?page=2…?page=K`, K being the listing page the article sits on plus one
     (what shifts when it comes or goes), at most KISHA_PURGE_LISTING_PAGES."""
     from django.db.models import Q
-
-    from .models import SectionPage
 
     size = SectionPage.page_size()
     published = article.first_published_at
@@ -65,10 +70,6 @@ def urls_showing(*, page: Page) -> list[str]:
     register (the rankings fragment and API). Works for an unpublished page too: its URL is
     where it was.
     """
-    from kisha.core.frontend_cache import purge_paths_for
-
-    from .models import ArticlePage, HomePage
-    from .selectors import article_cards, author_index
 
     specific = page.specific
     own = specific.get_full_url()
@@ -123,9 +124,6 @@ def tags_showing(*, page: Page) -> list[str]:
     the rankings and Wagtail's 404s (it may now be where one was). Any other page (a section,
     a topic, the home page) is named in every page's menus and breadcrumbs: its whole site.
     """
-    from kisha.core import cachetags
-
-    from .models import ArticlePage, HomePage
 
     specific = page.specific
     if not isinstance(specific, ArticlePage):
@@ -157,7 +155,6 @@ def purge_pages_showing(*, page: Page, hard: bool = False) -> None:
     Kisha's page cache and Varnish, by URL from the other fronts (kisha.core.frontend_cache).
     `hard` (an unpublish, a restriction) means no reader may get the old copy again. A purge
     never fails or slows the editor's publish."""
-    from kisha.core.frontend_cache import purge_after_commit, purge_wanted
 
     by_url, by_tag = purge_wanted()
     if by_url or by_tag:
@@ -172,8 +169,6 @@ def purge_site(*, page: Page, hard: bool = True) -> None:
     """Purge every cached page of `page`'s site by tag (a view restriction or a move changes
     what every page under it shows); URL-only fronts get the URLs that show `page` and every
     live page under it."""
-    from kisha.core import cachetags
-    from kisha.core.frontend_cache import purge_after_commit, purge_wanted
 
     by_url, by_tag = purge_wanted()
     site = page.get_site()
@@ -189,10 +184,6 @@ def purge_site(*, page: Page, hard: bool = True) -> None:
 
 def purge_author_pages(*, author, hard: bool = False) -> None:
     """Purge an author's profile, the 執筆者 index and the articles that carry the byline."""
-    from kisha.core import cachetags
-    from kisha.core.frontend_cache import purge_after_commit, purge_wanted
-
-    from .selectors import author_index
 
     by_url, by_tag = purge_wanted()
     index_page = author_index()
@@ -210,9 +201,6 @@ def purge_author_pages(*, author, hard: bool = False) -> None:
 def purge_page_moved_from(*, page: Page, url_path_before: str) -> None:
     """Purge a page's old URL and its continuation pages after its slug changed (by tag, the
     page's own tag covers them: purge_pages_showing)."""
-    from kisha.core.frontend_cache import purge_after_commit, purge_wanted
-
-    from .models import ArticlePage
 
     by_url, _ = purge_wanted()
     if not by_url:
@@ -237,8 +225,6 @@ def site_ensure_home(*, title: str, hostname: str = "localhost", port: int = 80)
     from django.db import transaction
 
     from wagtail.models import Page, Site
-
-    from .models import HomePage
 
     with transaction.atomic():
         home = HomePage.objects.first()
@@ -265,29 +251,6 @@ def site_ensure_home(*, title: str, hostname: str = "localhost", port: int = 80)
     return home
 
 
-# Fields set the way newspapers set them (kisha.core.characters), with the label the editor sees.
-ARTICLE_NORMALISED = {
-    "title": "見出し",
-    "short_headline": "短い見出し",
-    "listing_title": "一覧用タイトル",
-    "lead": "リード",
-    "hero_caption": "キャプション",
-}
-
-
-def normalise_fields(cleaned: dict, labels: dict[str, str]) -> list[Change]:
-    """Put each named text field of `cleaned` into house style in place; say what changed."""
-    changes = []
-    for name, label in labels.items():
-        value = cleaned.get(name)
-        if isinstance(value, str) and value:
-            after = newspaper_text(value)
-            if after != value:
-                cleaned[name] = after
-                changes.append(Change(label=label, before=value, after=after))
-    return changes
-
-
 def article_normalise_text(*, article) -> list[Change]:
     """Set an article's headline, short headline, listing title, lead and caption in house
     style (kisha.core.characters), as the admin form does; for pages made outside the admin."""
@@ -306,10 +269,6 @@ def article_slug_new(*, when=None) -> str:
     from django.db import IntegrityError, transaction
     from django.db.models import F
     from django.utils import timezone
-
-    from kisha.core.text import JST
-
-    from .models import ArticlePage, ArticleSlugCounter
 
     day = (when or timezone.now()).astimezone(JST).date()
     while True:
@@ -338,8 +297,6 @@ def article_kill(*, article, user, reason: str = "", show_notice: bool = True):
     (kisha.news.middleware.KillNoticeMiddleware); without, 404."""
     from django.db import transaction
 
-    from .models import ArticleKill, ArticlePage
-
     article = article.specific
     if not isinstance(article, ArticlePage):
         raise ArticleKillError("記事ではないページは取り消せません。")
@@ -367,8 +324,6 @@ def article_kill_notice(*, path: str):
     pages `<url>N/`), or None: the latest kill there with a notice, unless the page is live
     again."""
     import re
-
-    from .models import ArticleKill
 
     # A stored URL is at most 500 characters and has no NUL (which PostgreSQL refuses to
     # compare): anything else was never an article's URL.

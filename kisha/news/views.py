@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from kisha.core.cachetags import CORRECTIONS, tags_add
+from kisha.core.pagination import paginate
 
-from .models import paginate
 from .selectors import corrections_listing
 
 CORRECTIONS_PER_PAGE = 30

@@ -7,6 +7,8 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from kisha.core.characters import changed_spans
+
 from . import admin_views
 from .models import ArticlePage, Author
 
@@ -28,7 +30,6 @@ register_snippet(AuthorViewSet)
 @hooks.register("after_edit_page")
 def normalised_message(request, page):
     """Tell the editor which characters were set in house style (kisha.news.forms)."""
-    from kisha.core.characters import changed_spans
 
     changes = getattr(page, "normalised_changes", None)
     if not changes:

@@ -18,6 +18,7 @@ from kisha.core.text import jst_date
 
 from .models import Mailing, NewsletterList
 from .selectors import digest_content
+from .tokens import manage_token_make
 
 UNSUBSCRIBE = "%%KISHA_UNSUBSCRIBE%%"
 MANAGE = "%%KISHA_MANAGE%%"
@@ -88,7 +89,6 @@ def personalise(body: str, *, unsubscribe_url: str, manage_url: str) -> str:
 
 def reader_links(*, subscriber_id: int, key: str, list_id: int, signer=None) -> tuple[str, str]:
     """The reader's one-click unsubscribe URL for this list and preferences URL."""
-    from .tokens import manage_token_make
 
     base = settings.KISHA_SITE_URL
     unsub = manage_token_make(subscriber_id=subscriber_id, key=key, list_id=list_id, signer=signer)

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kisha.core.text import WEEKDAYS
+from kisha.core.text import JST, WEEKDAYS
 
 from .conf import conf
 from .models import AutoMailing, Mailing, NewsletterList, Schedule
 
 logger = logging.getLogger("kisha.newsletter")
-JST = ZoneInfo("Asia/Tokyo")
 
 
 def slot_latest(newsletter: NewsletterList, *, now: dt.datetime) -> dt.datetime | None:

@@ -7,6 +7,18 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from kisha.core.text import jst_datetime, truncate_width
+from kisha.news.selectors import (
+    article_cards,
+    home_listing,
+    home_pages,
+    section_articles,
+    section_for,
+    section_pages,
+    sections,
+)
+from kisha.rankings.selectors import rankings_get
+
 from .conf import conf
 from .models import Delivery, Mailing, NewsletterList, Subscriber, Subscription
 
@@ -76,9 +88,6 @@ class DigestArticle:
 
 
 def _article(article, *, rank: int = 0) -> DigestArticle:
-    from kisha.core.text import jst_datetime, truncate_width
-    from kisha.news.selectors import section_for
-
     section = section_for(article)
     return DigestArticle(
         title=article.card_title,
@@ -93,22 +102,18 @@ def _article(article, *, rank: int = 0) -> DigestArticle:
 def digest_content() -> dict:
     """Top stories, the latest of each section and the week's ranking, from the site as readers
     see it (live, public articles only: the news selectors' rules)."""
-    from kisha.news.models import HomePage, SectionPage
-    from kisha.news.selectors import article_cards, home_listing, section_articles, sections
-    from kisha.rankings.selectors import rankings_get
-
     top_count = int(conf("KISHA_NEWSLETTER_TOP_STORIES"))
     per_section = int(conf("KISHA_NEWSLETTER_PER_SECTION"))
-    home = HomePage.objects.live().first()
+    home = home_pages().live().first()
     if home is not None:
         top = home_listing(home=home)["top_stories"][:top_count]
     else:
         top = list(article_cards()[:top_count])
     shown = {a.id for a in top}
     by_section = []
-    section_pages = {s.id: s for s in SectionPage.objects.live().public()}
+    live_sections = {s.id: s for s in section_pages().live().public()}
     for info in sections():
-        page = section_pages.get(info.id)
+        page = live_sections.get(info.id)
         if page is None:
             continue
         items = [

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import tasks  # (the tasks call these services: modules on both sides)
 from .addresses import address_normalize, header_safe
 from .conf import conf
 from .models import NewsletterList, Subscriber, Subscription
@@ -80,10 +81,10 @@ def subscribe_request(*, email: str, list_ids: list[int]) -> None:
         )
         subscriber_id, nonce = subscriber.id, subscriber.confirm_nonce
 
-    from .tasks import confirmation_send_task
-
     try:
-        confirmation_send_task.enqueue(subscriber_id=subscriber_id, list_ids=pending, nonce=nonce)
+        tasks.confirmation_send_task.enqueue(
+            subscriber_id=subscriber_id, list_ids=pending, nonce=nonce
+        )
     except Exception:  # a queue outage must not tell the reader anything different
         logger.exception("newsletter: could not enqueue a confirmation mail")
 

@@ -7,6 +7,10 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from kisha.core.cachetags import site_tag
+from kisha.core.frontend_cache import purge_after_commit
+from kisha.core.memo import generation_bump
+
 from .models import NewsletterList
 
 
@@ -14,10 +18,6 @@ from .models import NewsletterList
 @receiver(post_delete, sender=NewsletterList)
 def newsletter_list_changed(sender, instance, **kwargs) -> None:
     from wagtail.models import Site
-
-    from kisha.core.cachetags import site_tag
-    from kisha.core.frontend_cache import purge_after_commit
-    from kisha.core.memo import generation_bump
 
     generation_bump()
     purge_after_commit(tags=[site_tag(i) for i in Site.objects.values_list("id", flat=True)])

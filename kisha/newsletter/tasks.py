@@ -2,22 +2,23 @@
 
 from django_tasks import task
 
+# The tasks call the services that enqueue them, a loop by nature: modules, not names, are
+# imported on both sides, so each function is looked up when it runs.
+from . import schedule, sending, services
+
 
 @task()
 def confirmation_send_task(subscriber_id: int, list_ids: list[int], nonce: str) -> None:
-    from .services import confirmation_send
-
-    confirmation_send(subscriber_id=subscriber_id, list_ids=list_ids, nonce=nonce)
+    services.confirmation_send(subscriber_id=subscriber_id, list_ids=list_ids, nonce=nonce)
 
 
 @task()
 def mailing_send_task(mailing_id: int) -> None:
     """Start a mailing (if it is not already) and send for one run's time; the periodic tick
     carries on from there."""
-    from .sending import mailing_send, mailing_start
 
-    mailing_start(mailing_id=mailing_id)
-    mailing_send(mailing_id=mailing_id)
+    sending.mailing_start(mailing_id=mailing_id)
+    sending.mailing_send(mailing_id=mailing_id)
 
 
 @task()
@@ -27,16 +28,13 @@ def mailings_tick() -> None:
     restart or a 4xx's back-off)."""
     import logging
 
-    from .schedule import mailings_plan
-    from .sending import mailing_send, mailings_due
-
     try:
-        mailings_plan()
+        schedule.mailings_plan()
     except Exception:  # a list's digest that cannot be made must not stop the sends under way
         logging.getLogger("kisha.newsletter").exception("newsletter: planning failed")
-    for mailing_id in mailings_due():
+    for mailing_id in sending.mailings_due():
         try:
-            mailing_send(mailing_id=mailing_id)
+            sending.mailing_send(mailing_id=mailing_id)
         except Exception:
             logging.getLogger("kisha.newsletter").exception(
                 "newsletter: mailing %s failed in this run", mailing_id

@@ -42,7 +42,7 @@ from .services import (
     subscription_confirm,
     unsubscribe,
 )
-from .tokens import TokenError, confirm_token_read
+from .tokens import TokenError, confirm_token_read, manage_token_make
 
 logger = logging.getLogger("kisha.newsletter")
 
@@ -154,8 +154,6 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _manage_url(subscriber) -> str:
-    from .tokens import manage_token_make
-
     return reverse(
         "newsletter:manage",
         args=[manage_token_make(subscriber_id=subscriber.id, key=subscriber.manage_key)],

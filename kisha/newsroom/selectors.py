@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Q
 from django.utils import timezone
 
 from wagtail.models import Page, Revision, TaskState
 
 from kisha.core.text import JST
+from kisha.news.selectors import article_pages
+from kisha.rankings.selectors import rankings_get
+from kisha.wire.selectors import wire_items_unpromoted
 
 SHOWN = 8
 
@@ -33,10 +35,9 @@ class ScheduledItem:
 def my_drafts(*, user, limit: int = SHOWN):
     """The user's articles with changes not yet published (new drafts and edits of live ones),
     the latest first: one query."""
-    from kisha.news.models import ArticlePage
-
     return list(
-        ArticlePage.objects.filter(owner=user, has_unpublished_changes=True)
+        article_pages()
+        .filter(owner=user, has_unpublished_changes=True)
         .defer_streamfields()
         .only("id", "title", "live", "latest_revision_created_at", "go_live_at")
         .order_by("-latest_revision_created_at", "-id")[:limit]
@@ -95,20 +96,10 @@ def scheduled_today(*, now: dt.datetime | None = None, limit: int = 20) -> list[
 def wire_to_promote(*, now: dt.datetime | None = None, hours: int = 24, limit: int = SHOWN):
     """Usable wire items of the last `hours` not yet made into an article, the most urgent
     first (IPTC urgency 1 is the highest), then the newest: one query."""
-    from kisha.wire.models import WireItem
-
-    since = (now or timezone.now()) - dt.timedelta(hours=hours)
-    return list(
-        WireItem.objects.filter(article__isnull=True, pubstatus="usable", item_time__gte=since)
-        .filter(Q(embargoed__isnull=True) | Q(embargoed__lte=now or timezone.now()))
-        .select_related("source")
-        .only("id", "headline", "urgency", "item_time", "source__name")
-        .order_by(F("urgency").asc(nulls_last=True), "-item_time")[:limit]
-    )
+    return wire_items_unpromoted(now=now, hours=hours, limit=limit)
 
 
 def reading_now(*, limit: int = 5):
     """The 24-hour most-read list the site's sidebar shows (kisha.rankings): two queries."""
-    from kisha.rankings.selectors import rankings_get
 
     return rankings_get(limit=limit).get("24h", [])

@@ -4,13 +4,11 @@ writers' and desk's grants the moment it is saved."""
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from kisha.news.models import SectionPage, TopicIndexPage
-
 from .roles import section_grant
 
 
-@receiver(post_save, sender=SectionPage)
-@receiver(post_save, sender=TopicIndexPage)
+@receiver(post_save, sender="news.SectionPage")
+@receiver(post_save, sender="news.TopicIndexPage")
 def section_created(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         section_grant(page=instance)

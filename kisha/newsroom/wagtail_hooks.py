@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from kisha.news.models import ArticleKill
+from kisha.news.selectors import kills
 
 from .panels import (
     AwaitingReviewPanel,
@@ -33,7 +33,7 @@ class KillViewSet(ModelViewSet):
     """記事取り消し: every kill, newest first — the article, why, who and when. A record, so
     read-only: no add, edit or delete screens (a kill is undone by publishing the article)."""
 
-    model = ArticleKill
+    model = kills().model
     icon = "warning"
     menu_label = "記事取り消し"
     url_prefix = "newsroom/kills"

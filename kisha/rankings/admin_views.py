@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from kisha.news.selectors import article_pages
+
 from .backends import get_backend
 from .charts import daily_views_chart
 from .metrics import metrics_totals
@@ -36,9 +38,7 @@ def report(request):
 
 
 def article_views(request, page_id: int):
-    from kisha.news.models import ArticlePage
-
-    page = get_object_or_404(ArticlePage.objects.defer_streamfields(), id=page_id)
+    page = get_object_or_404(article_pages().defer_streamfields(), id=page_id)
     series = article_daily_views(page_id=page.id, days=CHART_DAYS)
     return TemplateResponse(
         request,

@@ -16,14 +16,18 @@ class RankingsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from kisha.core.backup import register_backup_hooks
         from kisha.core.frontend_cache import register_purge_paths
         from kisha.core.metrics import metrics_register
         from kisha.core.slots import register_slot
 
         from . import signals  # noqa: F401  (keeps the live-article set and fragment current)
-        from .fragments import ranking_paths, rankings_slot
+        from .fragments import beacon_slot, ranking_paths, rankings_slot
         from .metrics import metrics_prometheus
+        from .services import rankings_backup_flush
 
         register_slot("rankings", rankings_slot)
+        register_slot("beacon", beacon_slot)
         register_purge_paths(ranking_paths)
         metrics_register("rankings", metrics_prometheus)
+        register_backup_hooks(flush=rankings_backup_flush)

@@ -11,11 +11,9 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-
-from crawlerdetect import CrawlerDetect
 
 from kisha.core.addresses import network_of, trusted_peer
+from kisha.core.clients import is_bot
 
 from .backends import get_backend
 from .backends.base import Outcome
@@ -28,7 +26,6 @@ MAX_BODY = 1024
 MAX_PAGE_ID = 2**31 - 1
 # What the beacon script stores: a UUID or any URL-safe random token.
 READER_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
-_detector = CrawlerDetect()
 
 
 @dataclass(frozen=True)
@@ -36,19 +33,6 @@ class BeaconResult:
     status: int
     outcome: str
     error: str = ""
-
-
-@lru_cache(maxsize=4096)
-def _is_crawler(user_agent: str) -> bool:
-    return _detector.isCrawler(user_agent)
-
-
-def is_bot(user_agent: str) -> bool:
-    """A crawler by the maintained crawlerdetect list; a missing user agent is not a browser.
-    Results are cached per user agent: real traffic repeats a few thousand strings, and the
-    list's regular expression costs about 0.2 ms a call."""
-    user_agent = user_agent.strip()[:512]
-    return not user_agent or _is_crawler(user_agent)
 
 
 def is_prefetch(environ: dict) -> bool:
@@ -86,14 +70,6 @@ def parse_body(body: bytes) -> tuple[int, str] | None:
     if not isinstance(reader, str) or not READER_RE.fullmatch(reader):
         return None
     return page, reader
-
-
-def content_length(environ: dict) -> int | None:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or "")
-    except ValueError:
-        return None
-    return length if length >= 0 else None
 
 
 def beacon_handle(*, environ: dict, body: bytes, now: dt.datetime) -> BeaconResult:

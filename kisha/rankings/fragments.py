@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import logging
 
-from django.core.cache import cache
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html
 
-from kisha.core.memo import generation_key
+from kisha.core.cachetags import RANKINGS
+from kisha.core.fragments import register_fragment
 from kisha.core.phrases import truncate_phrases
-from kisha.core.slots import esi_include, esi_requested
+from kisha.news.selectors import is_article
 
 from .conf import conf
 from .selectors import rankings_get
-from .services import FRAGMENT_CACHE_KEYS
 from .windows import WINDOWS
 
 logger = logging.getLogger("kisha.rankings")
@@ -74,37 +73,37 @@ def rankings_block_context() -> dict:
     return {"windows": windows, "rendered_at": int(timezone.now().timestamp())}
 
 
+def _seconds() -> int:
+    return int(conf("KISHA_RANKINGS_FRAGMENT_SECONDS"))
+
+
+# The sidebar block: the block plus its stylesheet and the small tab script (the wrapper).
+# Through Varnish the block is an ESI include of /fragments/rankings/ (kisha.core.slots).
+rankings_block = register_fragment(
+    "rankings",
+    template="rankings/block.html",
+    context=rankings_block_context,
+    seconds=_seconds,
+    tags=(RANKINGS,),
+    url_name="rankings:fragment",
+    wrapper="rankings/slot.html",
+)
+rankings_slot = rankings_block.slot
+
+
 def rankings_block_html() -> str:
     """The block's HTML, cached for KISHA_RANKINGS_FRAGMENT_SECONDS; empty when nothing ranks."""
-    key = generation_key(FRAGMENT_CACHE_KEYS[0])
-    try:
-        html = cache.get(key)
-    except Exception:
-        html = None
-    if html is None:
-        html = render_to_string("rankings/block.html", rankings_block_context())
-        try:
-            cache.set(key, html, int(conf("KISHA_RANKINGS_FRAGMENT_SECONDS")))
-        except Exception:
-            logger.warning("rankings: could not cache the fragment")
-    return html
+    return rankings_block.html()
 
 
-def rankings_slot(request, context: dict) -> str:
-    """The sidebar slot: the block plus its stylesheet and the small tab script. Through
-    Varnish the block is an ESI include of /fragments/rankings/ (kisha.core.slots)."""
-    if esi_requested(request):
-        block = esi_include(request, reverse("rankings:fragment"))
-        return render_to_string("rankings/slot.html", {"block": block})
-    block = rankings_block_html()
-    return render_to_string("rankings/slot.html", {"block": block}) if block.strip() else ""
+def beacon_slot(request, context: dict) -> str:
+    """The article page's view beacon (the `beacon` slot of its scripts)."""
+    return format_html('<script src="{}" defer></script>', static("rankings/beacon.js"))
 
 
 def ranking_paths(page) -> list[str]:
     """What a front-end cache keeps that lists `page` when it is an article: the sidebar
     fragment and the JSON of each window (kisha.core.frontend_cache.register_purge_paths)."""
-    from kisha.news.models import ArticlePage
-
-    if not isinstance(page, ArticlePage):
+    if not is_article(page):
         return []
     return ["/fragments/rankings/", *(f"/api/rankings/?window={key}" for key in WINDOWS)]

@@ -14,6 +14,7 @@ import logging
 from django.db import close_old_connections
 
 from kisha.core.memo import Memo
+from kisha.news import selectors as news_selectors
 
 logger = logging.getLogger("kisha.rankings")
 
@@ -22,9 +23,7 @@ _last: dict[str, frozenset[int]] = {"ids": frozenset()}
 
 def live_article_ids_query() -> frozenset[int]:
     """Live, public articles, by the same rules as the news listings."""
-    from kisha.news.selectors import article_cards
-
-    ids = frozenset(article_cards().prefetch_related(None).order_by().values_list("id", flat=True))
+    ids = news_selectors.live_article_ids()
     _last["ids"] = ids
     return ids
 

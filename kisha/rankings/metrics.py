@@ -11,6 +11,8 @@ import logging
 import threading
 from collections import Counter
 
+from .models import CounterMetric
+
 logger = logging.getLogger("kisha.rankings")
 
 NAMES = (
@@ -46,8 +48,6 @@ def metrics_flush() -> None:
     from django.db import transaction
     from django.db.models import F
 
-    from .models import CounterMetric
-
     with _lock:
         taken = dict(_counts)
         _counts.clear()
@@ -67,7 +67,6 @@ def metrics_flush() -> None:
 
 def metrics_stored_totals() -> dict[str, int]:
     """Totals every process has flushed to the database: the same whichever process asks."""
-    from .models import CounterMetric
 
     totals = dict.fromkeys(NAMES, 0)
     for name, value in CounterMetric.objects.values_list("name", "value"):

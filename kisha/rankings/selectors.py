@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from kisha.core.text import JST, to_jst
+from kisha.news.selectors import article_cards, article_pages
 
 from .models import HourlyViews, Ranking
 from .windows import WINDOWS
@@ -28,8 +29,6 @@ def rankings_get(*, limit: int = SHOWN) -> dict[str, list[RankedArticle]]:
     """Each window's top articles, in two queries whatever the number of windows: the stored
     rankings, then their articles through the news listing rules (so an article unpublished or
     restricted since the last refresh drops out at once)."""
-    from kisha.news.selectors import article_cards
-
     stored = {r.window: r.entries for r in Ranking.objects.filter(window__in=list(WINDOWS))}
     ids = {page_id for entries in stored.values() for page_id, _ in entries}
     articles = (
@@ -75,8 +74,6 @@ def article_daily_views(
 def today_top(*, now: dt.datetime | None = None, limit: int = 10) -> list[dict]:
     """Today's (JST) most-read articles from the folded hourly counts, with any status: the
     newsroom wants to see a page that was read and then unpublished too."""
-    from kisha.news.models import ArticlePage
-
     now = now or timezone.now()
     start = dt.datetime.combine(to_jst(now).date(), dt.time(), tzinfo=JST)
     rows = list(
@@ -86,7 +83,7 @@ def today_top(*, now: dt.datetime | None = None, limit: int = 10) -> list[dict]:
         .order_by("-total", "-page_id")
         .values_list("page_id", "total")[:limit]
     )
-    pages = ArticlePage.objects.defer_streamfields().in_bulk([page_id for page_id, _ in rows])
+    pages = article_pages().defer_streamfields().in_bulk([page_id for page_id, _ in rows])
     return [
         {"rank": n, "page": pages[page_id], "views": total}
         for n, (page_id, total) in enumerate(((p, t) for p, t in rows if p in pages), start=1)

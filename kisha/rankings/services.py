@@ -12,11 +12,15 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from kisha.core.cachetags import RANKINGS
+from kisha.core.fragments import fragment
+from kisha.core.frontend_cache import purge_after_commit
 from kisha.core.memo import generation_key
 from kisha.core.text import to_jst
+from kisha.news.selectors import live_article_ids
 
 from .backends import get_backend
-from .backends.base import BaseCounter, Batch
+from .backends.base import BaseCounter, Batch, jst_hour
 from .conf import conf
 from .models import DailyViews, FoldedBatch, HourlyViews, Ranking, WindowTotals
 from .totals import locked_cursors, totals_add, totals_advance, totals_top
@@ -28,7 +32,7 @@ logger = logging.getLogger("kisha.rankings")
 # before the next refresh.
 KEEP = 20
 UPSERT_CHUNK = 500
-FRAGMENT_CACHE_KEYS = ("kisha:rankings:fragment:v1", "kisha:rankings:json:v1")
+JSON_CACHE_KEY = "kisha:rankings:json:v1"  # the /api/rankings/ payload, under the generation
 
 
 @dataclass
@@ -148,18 +152,6 @@ def ranking_candidates_by_sum(
     )
 
 
-def _live_ids(ids: list[int]) -> set[int]:
-    from kisha.news.selectors import article_cards
-
-    return set(
-        article_cards()
-        .prefetch_related(None)
-        .order_by()
-        .filter(id__in=ids)
-        .values_list("id", flat=True)
-    )
-
-
 def rankings_refresh(*, now: dt.datetime | None = None) -> dict[str, list[list[int]]]:
     """Recompute the three windows from the durable tables and store them. Only live, public
     articles are kept (drafts, unpublished, private, scheduled and deleted pages never rank)."""
@@ -171,7 +163,7 @@ def rankings_refresh(*, now: dt.datetime | None = None) -> dict[str, list[list[i
         limit = 100
         while True:
             candidates = totals_top(window=key, limit=limit)
-            live = _live_ids([page_id for page_id, _ in candidates])
+            live = live_article_ids([page_id for page_id, _ in candidates])
             entries = [[page_id, total] for page_id, total in candidates if page_id in live]
             if len(entries) >= KEEP or len(candidates) < limit or limit >= 10_000:
                 break
@@ -186,13 +178,11 @@ def rankings_refresh(*, now: dt.datetime | None = None) -> dict[str, list[list[i
 
 def rankings_clear_cache() -> None:
     """Drop the cached block and JSON, and purge every cached copy of them (tag `rankings`)."""
-    from kisha.core.cachetags import RANKINGS
-    from kisha.core.frontend_cache import purge_after_commit
-
+    fragment("rankings").forget()
     try:
-        cache.delete_many([generation_key(key) for key in FRAGMENT_CACHE_KEYS])
+        cache.delete(generation_key(JSON_CACHE_KEY))
     except Exception:
-        logger.warning("rankings: could not clear the cached fragment")
+        logger.warning("rankings: could not clear the cached JSON")
     purge_after_commit(tags=[RANKINGS])
 
 
@@ -222,3 +212,17 @@ def views_forget_page(*, page_id: int) -> None:
     HourlyViews.objects.filter(page_id=page_id).delete()
     DailyViews.objects.filter(page_id=page_id).delete()
     WindowTotals.objects.filter(page_id=page_id).delete()
+
+
+def views_import(*, batch_id: str, rows: list[tuple[int, dt.datetime, int]], source: str) -> bool:
+    """Add views counted elsewhere — (page id, any time in the hour, views) rows, e.g. the demo's
+    reading history — to the durable tables, once per `batch_id` (a second call with the same
+    id adds nothing and returns False)."""
+    hours = [(page_id, jst_hour(when), views) for page_id, when, views in rows]
+    return batch_apply(batch=Batch(id=batch_id, rows=hours, source=source))
+
+
+def rankings_backup_flush() -> int:
+    """Before a backup (kisha.core.backup): counters still in Redis are not in the database, so
+    fold them first; returns the views folded."""
+    return rankings_fold().views

@@ -5,11 +5,9 @@ kisha.core.memo: their keys change with it.)"""
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from kisha.news.models import ArticlePage
-
 from .services import views_forget_page
 
 
-@receiver(post_delete, sender=ArticlePage)
+@receiver(post_delete, sender="news.ArticlePage")
 def on_article_delete(sender, instance, **kwargs):
     views_forget_page(page_id=instance.pk)

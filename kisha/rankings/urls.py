@@ -1,10 +1,17 @@
 from django.urls import path
 
-from . import views
+from kisha.core.fragments import fragment_view
+
+from . import fragments, views
 
 app_name = "rankings"
 urlpatterns = [
     path("api/views/", views.beacon, name="beacon"),
     path("api/rankings/", views.rankings_json, name="json"),
-    path("fragments/rankings/", views.rankings_fragment, name="fragment"),
+    path(
+        "fragments/rankings/",
+        fragment_view,
+        {"name": fragments.rankings_block.name},
+        name="fragment",
+    ),
 ]

@@ -8,18 +8,18 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
-from kisha.core.cachetags import HEADER, RANKINGS, tags_add
+from kisha.core.cachetags import HEADER, RANKINGS
+from kisha.core.clients import content_length
 from kisha.core.memo import generation_key
 from kisha.core.text import jst_iso
 
-from .beacon import MAX_BODY, beacon_handle, content_length
+from .beacon import MAX_BODY, beacon_handle
 from .conf import conf
-from .fragments import rankings_block_html
 from .selectors import rankings_computed_at, rankings_get
-from .services import FRAGMENT_CACHE_KEYS
+from .services import JSON_CACHE_KEY
 from .windows import WINDOWS
 
-JSON_KEY = FRAGMENT_CACHE_KEYS[1]
+JSON_KEY = JSON_CACHE_KEY
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -98,17 +98,4 @@ def rankings_json(request: HttpRequest) -> HttpResponse:
     seconds = int(conf("KISHA_RANKINGS_FRAGMENT_SECONDS"))
     patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
     response[HEADER] = RANKINGS  # /api/ is outside the page middleware: tagged here
-    return response
-
-
-def rankings_fragment(request: HttpRequest) -> HttpResponse:
-    """GET /fragments/rankings/: the sidebar block alone, for the script that refreshes it."""
-    if request.method not in ("GET", "HEAD"):
-        response = HttpResponse(status=405)
-        response["Allow"] = "GET, HEAD"
-        return response
-    response = HttpResponse(rankings_block_html(), content_type="text/html; charset=utf-8")
-    tags_add(request, RANKINGS)
-    seconds = int(conf("KISHA_RANKINGS_FRAGMENT_SECONDS"))
-    patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
     return response

@@ -7,6 +7,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import Button
 
+from kisha.news.selectors import is_article
+
 from . import admin_views
 from .selectors import today_top
 
@@ -43,9 +45,7 @@ def register_menu_item():
 
 
 def _views_button(page, priority):
-    from kisha.news.models import ArticlePage
-
-    if page.specific_class is ArticlePage:
+    if is_article(page.specific_class):
         yield Button(
             "閲覧数",
             reverse("rankings_article", args=[page.id]),

@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterable
 
 from django.utils import timezone
 
-from .beacon import MAX_BODY, beacon_handle, content_length
+from kisha.core.clients import content_length
+
+from .beacon import MAX_BODY, beacon_handle
 
 BEACON_PATH = "/api/views/"
 REASONS = {

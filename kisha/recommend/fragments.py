@@ -12,16 +12,16 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from kisha.core.cachetags import page_tag, tags_add
+from kisha.news.selectors import article_pages, is_article, section_for
 
 from .conf import conf
+from .models import RelatedArticle
 from .rules import section_tag
 from .selectors import Item, related_items
 
 
 def _is_article(page) -> bool:
-    from kisha.news.models import ArticlePage
-
-    return isinstance(page, ArticlePage)
+    return is_article(page)
 
 
 def page_items(request, page) -> list[Item]:
@@ -29,7 +29,6 @@ def page_items(request, page) -> list[Item]:
     cached = getattr(request, "_kisha_recommend", None) if request is not None else None
     if cached is not None and cached[0] == page.id:
         return cached[1]
-    from kisha.news.selectors import section_for
 
     limit = int(conf("KISHA_RECOMMEND_STORED"))
     section = section_for(page)
@@ -79,16 +78,15 @@ def recommend_slot(request, context: dict) -> str:
 def related_paths(page) -> list[str]:
     """For fronts purged by URL: the articles whose related list shows `page`
     (kisha.core.frontend_cache.register_purge_paths). Fronts purged by tag need none of it."""
-    from kisha.news.models import ArticlePage
-
-    from .models import RelatedArticle
 
     if not _is_article(page):
         return []
     owners = RelatedArticle.objects.filter(related_id=page.id).values_list("article_id", flat=True)
     paths = []
-    for owner in ArticlePage.objects.filter(id__in=list(owners[:200])).only(
-        "id", "path", "depth", "url_path", "locale_id"
+    for owner in (
+        article_pages()
+        .filter(id__in=list(owners[:200]))
+        .only("id", "path", "depth", "url_path", "locale_id")
     ):
         url = owner.get_url()
         if url and url.startswith("/"):

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from kisha.core.memo import Memo
 
+from .models import RecommendRule
+
 
 @dataclass
 class SectionRules:
@@ -15,8 +17,6 @@ class SectionRules:
 
 
 def _build() -> dict[int, SectionRules]:
-    from .models import RecommendRule
-
     rules: dict[int, SectionRules] = {}
     for section_id, article_id, action in RecommendRule.objects.order_by("id").values_list(
         "section_id", "article_id", "action"

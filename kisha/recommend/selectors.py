@@ -15,6 +15,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kisha.core.memo import generation_cached
+from kisha.news.selectors import article_cards, section_for, topic_for
+from kisha.rankings.selectors import rankings_get
 
 from .conf import conf
 from .models import RelatedArticle
@@ -32,7 +34,6 @@ BLEND = "rrprfrprfr"
 def eligible_articles() -> QuerySet:
     """Articles that may be recommended: live, public, past their go-live time (an embargo
     set on a live page's next revision never leaks through) and not expired."""
-    from kisha.news.selectors import article_cards
 
     now = timezone.now()
     return (
@@ -55,7 +56,6 @@ class Item:
 def _items(ids: list[int], *, limit: int, request=None) -> list[Item]:
     """The eligible ones of `ids`, in that order, as what a list item shows. With `request`,
     Wagtail keeps the sites' root paths on it rather than asking its cache once per URL."""
-    from kisha.news.selectors import section_for, topic_for
 
     if not ids:
         return []
@@ -151,8 +151,6 @@ def _related_build(article_id, ids, rules, topic_id, limit, request) -> list[Ite
 
 
 def _pool_build() -> dict[str, list[int]]:
-    from kisha.rankings.selectors import rankings_get
-
     try:
         popular = [entry.article.id for entry in rankings_get(limit=20).get("24h", [])]
     except Exception:  # the rankings are a nice-to-have here: fresh articles still answer
@@ -214,8 +212,6 @@ def blend(*, personal: list[int], popular: list[int], fresh: list[int], read: se
 def section_of(article_id: int) -> int | None:
     """The section of an article, by its tree path (one query)."""
     from wagtail.models import Page
-
-    from kisha.news.selectors import section_for
 
     path = Page.objects.filter(id=article_id).values_list("path", flat=True).first()
     section = section_for(Page(path=path)) if path else None

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from kisha.core.cachetags import page_tag
+from kisha.core.frontend_cache import purge_after_commit
 from kisha.core.locks import transaction_lock
+from kisha.news.selectors import article_pages, article_tags
 from kisha.series.selectors import series_memberships
 
 from .conf import conf
@@ -51,11 +54,9 @@ def _meta(topic_id, tags, published) -> Meta:
 
 
 def _tags_of(ids: list[int]) -> dict[int, list[int]]:
-    from kisha.news.models import ArticleTag
-
     tags: dict[int, list[int]] = {}
-    for article_id, tag_id in ArticleTag.objects.filter(content_object_id__in=ids).values_list(
-        "content_object_id", "tag_id"
+    for article_id, tag_id in (
+        article_tags().filter(content_object_id__in=ids).values_list("content_object_id", "tag_id")
     ):
         tags.setdefault(article_id, []).append(tag_id)
     return tags
@@ -63,10 +64,18 @@ def _tags_of(ids: list[int]) -> dict[int, list[int]]:
 
 def _vectors_build(ids: list[int]) -> list[ArticleVector]:
     """Tokenize the articles `ids` (eligible ones; others are skipped) into vector rows."""
-    from kisha.news.models import ArticlePage
-
-    pages = ArticlePage.objects.filter(id__in=ids).only(
-        "id", "title", "lead", "body", "primary_topic_id", "first_published_at", "last_published_at"
+    pages = (
+        article_pages()
+        .filter(id__in=ids)
+        .only(
+            "id",
+            "title",
+            "lead",
+            "body",
+            "primary_topic_id",
+            "first_published_at",
+            "last_published_at",
+        )
     )
     tags = _tags_of(ids)
     rows = []
@@ -117,8 +126,6 @@ def related_update(*, article_id: int) -> list[tuple[int, float]]:
     """Compute one article's related list now (on publish or edit) and offer it to the lists
     of the articles it ranks; returns the list. Uses the document frequencies of the last
     full refresh (a new word counts as rare)."""
-    from kisha.core.cachetags import page_tag
-    from kisha.core.frontend_cache import purge_after_commit
 
     if not eligible_articles().filter(id=article_id).exists():
         related_remove(article_id=article_id)

@@ -9,6 +9,13 @@ from django.dispatch import receiver
 
 from wagtail.signals import page_published, page_unpublished
 
+from kisha.core.frontend_cache import purge_after_commit
+from kisha.core.memo import generation_bump
+from kisha.news.selectors import is_article
+
+from .rules import section_tag
+from .tasks import remove_related, update_related
+
 
 def _enqueue(task, article_id: int) -> None:
     def run() -> None:
@@ -24,21 +31,13 @@ def _enqueue(task, article_id: int) -> None:
 
 @receiver(page_published, dispatch_uid="kisha.recommend.published")
 def on_published(sender, instance, **kwargs):
-    from kisha.news.models import ArticlePage
-
-    if isinstance(instance.specific_deferred, ArticlePage):
-        from .tasks import update_related
-
+    if is_article(instance.specific_deferred):
         _enqueue(update_related, instance.id)
 
 
 @receiver(page_unpublished, dispatch_uid="kisha.recommend.unpublished")
 def on_unpublished(sender, instance, **kwargs):
-    from kisha.news.models import ArticlePage
-
-    if isinstance(instance.specific_deferred, ArticlePage):
-        from .tasks import remove_related
-
+    if is_article(instance.specific_deferred):
         _enqueue(remove_related, instance.id)
 
 
@@ -47,10 +46,6 @@ def on_unpublished(sender, instance, **kwargs):
 def on_rule_change(sender, instance, **kwargs):
     """A pin or block changes the block on every article of its section: every worker drops its
     rules memo, and the cached pages of the section's articles go (by their section tag)."""
-    from kisha.core.frontend_cache import purge_after_commit
-    from kisha.core.memo import generation_bump
-
-    from .rules import section_tag
 
     generation_bump()
     purge_after_commit(tags=[section_tag(instance.section_id)])

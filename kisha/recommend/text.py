@@ -1,4 +1,4 @@
-"""An article as weighted terms, from the shared Japanese tokenizer (kisha.search.tokenizer).
+"""An article as weighted terms, from the shared Japanese tokenizer (kisha.search.services).
 
 Terms are SudachiPy normalized forms (spelling variants meet: 引越し/引っ越し), with their
 mode A pieces (非核化 → 非核化, 非核, 化). One-character terms and bare numbers are dropped:
@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 
-from kisha.search.tokenizer import sudachi_terms
+from kisha.search.services import text_terms
 
 from .conf import conf
 
@@ -32,7 +32,7 @@ def term_counts(*, title: str, lead: str, body: str) -> dict[str, int]:
     counts: Counter[str] = Counter()
     fields = {"title": title, "lead": lead, "body": body[: int(conf("KISHA_RECOMMEND_BODY_CHARS"))]}
     for name, weight in FIELD_WEIGHTS:
-        for term in sudachi_terms(fields[name] or ""):
+        for term in text_terms(fields[name] or ""):
             if _useful(term):
                 counts[term] += weight
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:KEPT_COUNTS])

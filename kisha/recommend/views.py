@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 
-from kisha.rankings.beacon import content_length, is_bot
+from kisha.core.clients import content_length, is_bot
 
 from .conf import conf
 from .fragments import split

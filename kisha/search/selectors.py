@@ -5,26 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.utils.safestring import SafeString
 
-from kisha.news.models import ArticlePage
-from kisha.news.selectors import SectionInfo, article_cards, sections
+from kisha.core.text import JST
+from kisha.news.selectors import SectionInfo, article_cards, article_pages, sections
 
 from .highlight import highlight, query_needles, snippet
 from .query import CompiledQuery, Query, query_compile
 
-JST = ZoneInfo("Asia/Tokyo")
 PER_PAGE = 20
 MAX_PAGES = 50  # deep pages cost a full ranking each; nobody reads result 1,001
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    article: ArticlePage
+    article: object  # an article as article_cards() gives it
     title: SafeString
     snippet: SafeString
 
@@ -117,7 +115,7 @@ def search_hits(*, page: PaginatorPage, query: Query) -> list[SearchHit]:
     articles = list(page.object_list)
     bodies = {
         a.pk: html.unescape(a.body_text())
-        for a in ArticlePage.objects.filter(pk__in=[a.pk for a in articles]).only("pk", "body")
+        for a in article_pages().filter(pk__in=[a.pk for a in articles]).only("pk", "body")
     }
     needles = query_needles(query)
     return [

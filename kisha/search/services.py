@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -15,6 +16,8 @@ from django.db import transaction
 
 from .backend import KishaSearchBackend
 from .indexing import KishaIndex, document_texts, texts_columns
+from .models import SearchDocument
+from .tokenizer import sudachi_terms
 
 
 @dataclass(frozen=True)
@@ -85,3 +88,23 @@ def search_rebuild(
     with transaction.atomic(using=index.alias):
         index.delete_stale_entries()
     return RebuildStats(objects=total, seconds=time.perf_counter() - started)
+
+
+def text_terms(text: str) -> list[str]:
+    """The search tokenizer's terms for `text` (SudachiPy mode C normalized forms, each followed
+    by its mode A pieces), for apps that weigh words the way search does (kisha.recommend)."""
+    return sudachi_terms(text)
+
+
+def search_after_restore(*, migrated: list[str], say: Callable[[str], None] | None = None) -> bool:
+    """After a restore (kisha.core.backup): the index is in the database and comes back with
+    it, so rebuild only when a search migration ran (a new index format, as search.0005 was)
+    or the backup had no index rows. True when it rebuilt."""
+    from wagtail.models import Page
+
+    needed = any(label.startswith("search.") for label in migrated) or (
+        not SearchDocument.objects.exists() and Page.objects.filter(depth__gt=1).exists()
+    )
+    if needed:
+        search_rebuild(workers=os.cpu_count() or 1, say=say)
+    return needed

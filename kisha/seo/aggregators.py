@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, Q
 from django.templatetags.static import static
@@ -35,11 +34,14 @@ from kisha.core.cachetags import page_tag, site_tag, tags_add
 from kisha.core.models import KishaImage
 from kisha.core.sites import site_url
 from kisha.core.text import jst_iso
-from kisha.news.models import ArticlePage, HomePage
 from kisha.news.selectors import (
     CARD_FIELDS,
+    article_content_type_id,
+    article_pages,
     byline,
     byline_prefetch,
+    home_pages,
+    kills,
     restricted_paths,
     section_for,
 )
@@ -49,13 +51,14 @@ from .feeds import (
     MEDIA_RENDITION,
     ArticleFeed,
     KishaRss,
-    _absolute,
+    absolute_url,
     body_html,
     corrections_html,
     corrections_prefetch,
     media_attrs,
     xml_text,
 )
+from .structured import logo_url
 
 SNF_NS = "http://www.smartnews.be/snf"
 DCTERMS_NS = "http://purl.org/dc/terms/"
@@ -68,9 +71,7 @@ def purge_tags_add(request) -> None:
     """Tag the response with every home page (an article's publish or unpublish purges them,
     kisha.news.services.tags_showing) and every site (a view restriction or a move purges its
     site): the feed is then never older than the change, in Kisha's page cache or Varnish."""
-    tags_add(
-        request, *(page_tag(home_id) for home_id in HomePage.objects.values_list("id", flat=True))
-    )
+    tags_add(request, *(page_tag(home_id) for home_id in home_pages().values_list("id", flat=True)))
     tags_add(request, *(site_tag(path.site_id) for path in Site.get_site_root_paths()))
 
 
@@ -164,7 +165,7 @@ class _FullTextFeed(ArticleFeed):
 def _photo(image, *, caption: str, alt: str = "") -> dict:
     rendition = image.get_rendition(MEDIA_RENDITION)
     return {
-        "url": _absolute(rendition.url),
+        "url": absolute_url(rendition.url),
         "width": rendition.width,
         "height": rendition.height,
         "credit": image.credit_text,
@@ -222,7 +223,7 @@ class SmartFormatRss(KishaRss):
 
 def _asset(value: str) -> str:
     """A setting naming a static file ("seo/logo.png") or an absolute URL, as an absolute URL."""
-    return _absolute(static(value)) if value and "://" not in value else value
+    return absolute_url(static(value)) if value and "://" not in value else value
 
 
 class SmartNewsFeed(_FullTextFeed):
@@ -233,7 +234,7 @@ class SmartNewsFeed(_FullTextFeed):
     related_count = 3
 
     def feed_url(self, obj) -> str:
-        return _absolute(reverse("seo:feed-smartnews"))
+        return absolute_url(reverse("seo:feed-smartnews"))
 
     def feed_copyright(self, obj) -> str:
         from django.conf import settings
@@ -241,8 +242,6 @@ class SmartNewsFeed(_FullTextFeed):
         return xml_text(f"© {settings.KISHA_SITE_NAME}")
 
     def feed_extra_kwargs(self, obj) -> dict:
-        from .meta import logo_url
-
         logo, dark = (
             _asset(conf.get(name)) for name in ("KISHA_SMARTNEWS_LOGO", "KISHA_SMARTNEWS_DARK_LOGO")
         )
@@ -263,7 +262,7 @@ class SmartNewsFeed(_FullTextFeed):
                 "title": xml_text(other.title),
                 "link": self.item_link(other),
                 **(
-                    {"thumbnail": _absolute(other.hero_image.get_rendition(MEDIA_RENDITION).url)}
+                    {"thumbnail": absolute_url(other.hero_image.get_rendition(MEDIA_RENDITION).url)}
                     if other.hero_image is not None
                     else {}
                 ),
@@ -330,7 +329,7 @@ class PartnerFeed(_FullTextFeed):
     item_guid_is_permalink = False
 
     def feed_url(self, obj) -> str:
-        return _absolute(reverse("seo:feed-partner"))
+        return absolute_url(reverse("seo:feed-partner"))
 
     def prefetches(self) -> list:
         return [*super().prefetches(), "tags"]
@@ -365,12 +364,12 @@ def deleted_articles() -> list[dict[str, str]]:
     already restricted is left out: its URL was never in a feed."""
     since = timezone.now() - dt.timedelta(days=conf.get("KISHA_PARTNER_DELETED_DAYS"))
     limit = conf.get("KISHA_PARTNER_DELETED_MAX")
-    article_type = ContentType.objects.get_for_model(ArticlePage)
+    article_type = article_content_type_id()
     rows = list(
         PageLogEntry.objects.filter(timestamp__gte=since)
         .filter(
             Q(action="wagtail.unpublish")
-            | Q(action="wagtail.delete", content_type=article_type)
+            | Q(action="wagtail.delete", content_type_id=article_type)
             | Q(action__in=RESTRICTED)
         )
         .order_by("-timestamp")
@@ -407,7 +406,7 @@ def deleted_articles() -> list[dict[str, str]]:
             continue  # the newest entry of a page is its state
         page = pages.get(page_id)
         if page is not None:
-            if page["live"] or page["content_type_id"] != article_type.id:
+            if page["live"] or page["content_type_id"] != article_type:
                 continue
             if any(page["path"].startswith(path) for path in restricted):
                 continue
@@ -423,29 +422,28 @@ def _add_kill_reasons(gone: dict[int, dict], taken_at: dict[int, dt.datetime]) -
     words, for the partner's own notice. The latest kill at or before the takedown counts
     unless the article was published again in between. Two queries. A kill whose article was
     deleted since has lost its page, so its entry has no reason."""
-    from kisha.news.models import ArticleKill
-
     if not gone:
         return
-    kills: dict[int, tuple] = {}
+    found: dict[int, tuple] = {}
     for page_id, killed_at, reason in (
-        ArticleKill.objects.filter(page_id__in=list(gone))
+        kills()
+        .filter(page_id__in=list(gone))
         .order_by("killed_at", "id")
         .values_list("page_id", "killed_at", "reason")
     ):
         if killed_at <= taken_at[page_id]:
-            kills[page_id] = (killed_at, reason)
-    if not kills:
+            found[page_id] = (killed_at, reason)
+    if not found:
         return
     republished = PageLogEntry.objects.filter(
-        page_id__in=list(kills),
+        page_id__in=list(found),
         action__in=("wagtail.publish", "wagtail.publish.scheduled"),
-        timestamp__gt=min(at for at, _ in kills.values()),
+        timestamp__gt=min(at for at, _ in found.values()),
     ).values_list("page_id", "timestamp")
     for page_id, when in republished:
-        if page_id in kills and kills[page_id][0] < when <= taken_at[page_id]:
-            del kills[page_id]
-    for page_id, (_, reason) in kills.items():
+        if page_id in found and found[page_id][0] < when <= taken_at[page_id]:
+            del found[page_id]
+    for page_id, (_, reason) in found.items():
         if reason:
             gone[page_id]["reason"] = xml_text(reason)
 
@@ -466,7 +464,8 @@ def _restricted_since(rows, pages, restricted: list[str]) -> dict[tuple, list[di
     for _, _, path in wanted:
         under |= Q(path__startswith=path)
     articles = list(
-        ArticlePage.objects.live()
+        article_pages()
+        .live()
         .filter(under)
         .order_by()
         .values("id", "path", "url_path", "first_published_at")[

@@ -8,3 +8,10 @@ class SeoConfig(AppConfig):
     name = "kisha.seo"
     label = "seo"
     verbose_name = "配信"
+
+    def ready(self) -> None:
+        from kisha.core.slots import register_slot
+
+        from .share import share_script_slot
+
+        register_slot("share", share_script_slot)

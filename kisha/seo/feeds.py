@@ -28,18 +28,21 @@ from kisha.core.cachetags import author_tag, page_tag, site_tag, tags_add
 from kisha.core.models import KishaImage
 from kisha.core.sites import site_url
 from kisha.core.text import jst_datetime, to_jst
-from kisha.news.models import ArticleCorrection, Author, TopicPage
 from kisha.news.selectors import (
     CARD_FIELDS,
     article_cards,
+    authors,
     byline,
     byline_prefetch,
+    corrections,
     section_for,
     sections,
     topic_for,
+    topic_pages,
 )
 
 from . import conf
+from .selectors import absolute, site_root
 
 MEDIA_RENDITION = "width-1200|format-jpeg"  # also the social card's: one rendition for both
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -55,7 +58,7 @@ def xml_text(value) -> str:
     return _NOT_XML.sub("", str(value or ""))
 
 
-def _tags_add(request, *tags: str) -> None:
+def feed_tags_add(request, *tags: str) -> None:
     """Cache tags (kisha.core.cachetags) so a purge reaches the feed: the site's (a view
     restriction or a move purges it) and what the feed lists (every article publish purges the
     home page, its section, topic and authors: news.services.tags_showing)."""
@@ -64,7 +67,7 @@ def _tags_add(request, *tags: str) -> None:
         tags_add(request, site_tag(site.id), *tags)
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
     return path if "://" in path else f"{site_url()}{path}"
 
 
@@ -126,7 +129,7 @@ def corrections_prefetch() -> Prefetch:
     """The items' corrections in one query (kisha.news.models.ArticleCorrection)."""
     return Prefetch(
         "corrections",
-        queryset=ArticleCorrection.objects.only("id", "article_id", "noted_at", "kind", "text"),
+        queryset=corrections().only("id", "article_id", "noted_at", "kind", "text"),
     )
 
 
@@ -183,7 +186,7 @@ class ArticleFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         site = Site.find_for_request(request)
-        _tags_add(request, *([page_tag(site.root_page_id)] if site else []))
+        feed_tags_add(request, *([page_tag(site.root_page_id)] if site else []))
         return None
 
     def articles(self, obj):
@@ -241,12 +244,10 @@ class ArticleFeed(Feed):
     def item_link(self, item) -> str:
         # From url_path, as the sitemaps do: Wagtail's get_full_url() resolves the site per item
         # (about a seventh of the feed's time at 100,000 articles).
-        from .sitemaps import absolute, site_root  # (sitemaps imports this module)
-
         root = site_root()
         if root is not None and item.url_path.startswith(root.url_path):
             return absolute(root, item.url_path)
-        return item.get_full_url() or _absolute(item.url)
+        return item.get_full_url() or absolute_url(item.url)
 
     def item_guid(self, item) -> str:
         return self.item_link(item)
@@ -278,7 +279,7 @@ class ArticleFeed(Feed):
         if image is not None:
             rendition = image.get_rendition(MEDIA_RENDITION)
             extra["image"] = {
-                "url": _absolute(rendition.url),
+                "url": absolute_url(rendition.url),
                 "width": rendition.width,
                 "height": rendition.height,
                 "credit": image.credit_text,
@@ -292,7 +293,7 @@ class SectionFeed(ArticleFeed):
     def get_object(self, request, slug):
         for section in sections():
             if section.slug == slug:
-                _tags_add(request, page_tag(section.id))
+                feed_tags_add(request, page_tag(section.id))
                 return section
         raise ObjectDoesNotExist
 
@@ -303,15 +304,15 @@ class SectionFeed(ArticleFeed):
         return obj.label
 
     def link(self, obj) -> str:
-        return _absolute(obj.url)
+        return absolute_url(obj.url)
 
 
 class TopicFeed(ArticleFeed):
     kind = "topic"
 
     def get_object(self, request, slug):
-        topic = TopicPage.objects.live().public().get(slug=slug)
-        _tags_add(request, page_tag(topic.id))
+        topic = topic_pages().live().public().get(slug=slug)
+        feed_tags_add(request, page_tag(topic.id))
         return topic
 
     def articles(self, obj):
@@ -328,8 +329,8 @@ class AuthorFeed(ArticleFeed):
     kind = "author"
 
     def get_object(self, request, slug):
-        author = Author.objects.get(slug=slug)
-        _tags_add(request, author_tag(author.id))
+        author = authors().get(slug=slug)
+        feed_tags_add(request, author_tag(author.id))
         return author
 
     def articles(self, obj):
@@ -339,17 +340,17 @@ class AuthorFeed(ArticleFeed):
         return obj.name
 
     def link(self, obj) -> str:
-        return _absolute(obj.url) if obj.url else f"{site_url()}/"
+        return absolute_url(obj.url) if obj.url else f"{site_url()}/"
 
 
-def _atom(feed_class):
+def atom_feed(feed_class):
     return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": KishaAtom})
 
 
-site_rss, site_atom = ArticleFeed(), _atom(ArticleFeed)()
-section_rss, section_atom = SectionFeed(), _atom(SectionFeed)()
-topic_rss, topic_atom = TopicFeed(), _atom(TopicFeed)()
-author_rss, author_atom = AuthorFeed(), _atom(AuthorFeed)()
+site_rss, site_atom = ArticleFeed(), atom_feed(ArticleFeed)()
+section_rss, section_atom = SectionFeed(), atom_feed(SectionFeed)()
+topic_rss, topic_atom = TopicFeed(), atom_feed(TopicFeed)()
+author_rss, author_atom = AuthorFeed(), atom_feed(AuthorFeed)()
 
 
 def feed_links(kind: str = "site", slug: str = "") -> dict[str, str]:
@@ -357,6 +358,6 @@ def feed_links(kind: str = "site", slug: str = "") -> dict[str, str]:
     args = [slug] if slug else []
     prefix = "seo:feed" if kind == "site" else f"seo:{kind}-feed"
     return {
-        "rss": _absolute(reverse(f"{prefix}-rss", args=args)),
-        "atom": _absolute(reverse(f"{prefix}-atom", args=args)),
+        "rss": absolute_url(reverse(f"{prefix}-rss", args=args)),
+        "atom": absolute_url(reverse(f"{prefix}-atom", args=args)),
     }

@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.templatetags.static import static
 from django.utils.html import strip_tags
 
 from kisha.core.sites import site_url
 from kisha.core.text import jst_iso, truncate_width
+from kisha.news.selectors import page_kind
 
 from . import conf, structured
+from .feeds import feed_links
+from .structured import logo_url
 
 # Google shows about 120 Japanese characters of a description; a kanji is two columns.
 DESCRIPTION_COLUMNS = 240
@@ -62,10 +64,6 @@ def absolute(path: str) -> str:
     return path if "://" in path else f"{site_url()}{path}"
 
 
-def logo_url() -> str:
-    return absolute(static("seo/logo.png"))
-
-
 def _plain(text: str) -> str:
     return truncate_width(" ".join(strip_tags(text or "").split()), DESCRIPTION_COLUMNS)
 
@@ -89,15 +87,14 @@ def head_meta(context) -> HeadMeta | None:
     page = context.get("page")
     if page is None or not hasattr(page, "get_meta_description"):
         return None
-    from kisha.news.models import ArticlePage, HomePage, SectionPage, TopicPage
-
+    kind = page_kind(page)
     site_name = settings.KISHA_SITE_NAME
     own_url = page.get_full_url() or absolute(page.url or "/")
     author = context.get("author")
     listing = context.get("articles")  # a Paginator page on section, topic and author pages
     prev = next_ = ""
 
-    if isinstance(page, ArticlePage):
+    if kind == "article":
         number = context.get("page_number") or 1
         count = context.get("page_count") or 1
         canonical = f"{own_url}{number}/" if number > 1 else own_url
@@ -125,9 +122,9 @@ def head_meta(context) -> HeadMeta | None:
         name = author.name if author is not None else (page.seo_title or page.title)
         if author is not None:
             fallback = author.bio or f"{author.name}の記事一覧"
-        elif isinstance(page, SectionPage | TopicPage):
+        elif kind in ("section", "topic"):
             fallback = page.description or f"{page.title}の最新記事一覧"
-        elif isinstance(page, HomePage):
+        elif kind == "home":
             fallback = conf.site_description()
         else:
             fallback = f"{page.title}の一覧"
@@ -135,7 +132,7 @@ def head_meta(context) -> HeadMeta | None:
         og_extra = []
 
     description = _plain(page.get_meta_description() or fallback)
-    if isinstance(page, HomePage) and number == 1:
+    if kind == "home" and number == 1:
         title = page.seo_title if page.seo_title and page.seo_title != site_name else ""
         title = f"{site_name} | {title or 'ニュースと解説'}"
     else:
@@ -143,12 +140,12 @@ def head_meta(context) -> HeadMeta | None:
 
     sns_image = page.social_image if page.social_image_id else None
     image = social_image(sns_image)
-    if image is None and isinstance(page, ArticlePage):
+    if image is None and kind == "article":
         image = social_image(context.get("hero"))
     if image is None:
         image = SocialImage(url=logo_url(), width=512, height=512, alt=site_name, photo=False)
     home_url = f"{site_url()}/"
-    if isinstance(page, ArticlePage):
+    if kind == "article":
         section = context.get("section")
         first_page = own_url
         trail = [(site_name, home_url)]
@@ -168,7 +165,7 @@ def head_meta(context) -> HeadMeta | None:
             ),
             structured.breadcrumbs(trail),
         ]
-    elif isinstance(page, HomePage):
+    elif kind == "home":
         json_ld = [structured.website(), structured.organization()]
     else:
         trail = [
@@ -179,13 +176,11 @@ def head_meta(context) -> HeadMeta | None:
         if author is not None:
             trail.append((author.name, absolute(author.url)))
         json_ld = [structured.breadcrumbs([(n, u) for n, u in trail if u])]
-    from .feeds import feed_links
 
     feeds = [{"title": site_name, **feed_links()}]
     if author is not None:
         feeds.append({"title": f"{author.name} | {site_name}", **feed_links("author", author.slug)})
-    elif isinstance(page, SectionPage | TopicPage):
-        kind = "section" if isinstance(page, SectionPage) else "topic"
+    elif kind in ("section", "topic"):
         feeds.append({"title": f"{name} | {site_name}", **feed_links(kind, page.slug)})
     return HeadMeta(
         title=title,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
+from django.templatetags.static import static
+from django.utils.html import format_html
 
 
 @dataclass(frozen=True)
@@ -65,3 +67,8 @@ def share_links(*, url: str, title: str) -> list[ShareLink]:
         ),
         ShareLink("copy", "URLコピー", "（記事のリンクをコピー）", url, external=False),
     ]
+
+
+def share_script_slot(request, context: dict) -> str:
+    """The article page's share-button script (the `share` slot of its scripts)."""
+    return format_html('<script src="{}" defer></script>', static("seo/share.js"))

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -36,18 +35,22 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.views.decorators.http import require_safe
 
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from kisha.core.cachetags import page_tag, site_tag, tags_add
-from kisha.core.memo import Memo
 from kisha.core.models import KishaImage
 from kisha.core.sites import site_url
 from kisha.core.text import to_jst
-from kisha.news.models import ArticlePage, Author
-from kisha.news.selectors import author_index, restricted_paths
+from kisha.news.selectors import (
+    article_content_type_id,
+    article_pages,
+    authors,
+    restricted_paths,
+)
 
 from . import conf
 from .feeds import MEDIA_RENDITION, xml_text
+from .selectors import SiteRoot, absolute, site_root
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
@@ -61,49 +64,7 @@ RENDITIONS_BUILT_MAX = 10
 CONTENT_TYPE = "application/xml; charset=utf-8"
 
 
-@dataclass(frozen=True)
-class SiteRoot:
-    site_id: int
-    page_id: int
-    path: str
-    url_path: str
-    author_index_id: int | None
-    author_index_path: str
-    author_index_url_path: str
-    only_site: bool  # every page is the default site's: no tree filter needed
-
-
-def _site_root() -> SiteRoot | None:
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is None:
-        return None
-    index = author_index()
-    return SiteRoot(
-        site_id=site.id,
-        page_id=site.root_page_id,
-        path=site.root_page.path,
-        url_path=site.root_page.url_path,
-        author_index_id=index.id if index else None,
-        author_index_path=index.path if index else "",
-        author_index_url_path=index.url_path if index else "",
-        only_site=Site.objects.count() == 1,
-    )
-
-
-_root: Memo[SiteRoot | None] = Memo("sitemap-site-root", _site_root)
-
-
-def site_root() -> SiteRoot | None:
-    """The default site's root page, kept per process behind the content generation."""
-    return _root.get()
-
-
 # Building blocks
-
-
-def absolute(root: SiteRoot, url_path: str) -> str:
-    """The page's public URL from its url_path: the site root's url_path is the site's /."""
-    return site_url() + iri_to_uri(url_path[len(root.url_path) - 1 :])
 
 
 def w3c(value: dt.datetime | None) -> str:
@@ -146,7 +107,7 @@ def article_modified():
 
 
 def articles(root: SiteRoot) -> QuerySet:
-    return listed(ArticlePage.objects.all(), root, tree=False).order_by()
+    return listed(article_pages(), root, tree=False).order_by()
 
 
 def _respond(request: HttpRequest, body: Iterable[str], root: SiteRoot | None) -> HttpResponse:
@@ -300,7 +261,7 @@ def sitemap_pages(request: HttpRequest) -> HttpResponse:
         newest = max(filter(None, by_parent.values()), default=None)
         pages = (
             listed(Page.objects.all(), root)
-            .exclude(content_type_id=_article_type_id())
+            .exclude(content_type_id=article_content_type_id())
             .order_by("path")
             .values_list("id", "path", "url_path", "last_published_at")
         )
@@ -313,12 +274,6 @@ def sitemap_pages(request: HttpRequest) -> HttpResponse:
             )
     parts.append("</urlset>\n")
     return _respond(request, parts, root)
-
-
-def _article_type_id() -> int:
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(ArticlePage).id
 
 
 @require_safe
@@ -336,7 +291,7 @@ def sitemap_authors(request: HttpRequest) -> HttpResponse:
             .values_list("authors", "m")
         )
         base = absolute(root, root.author_index_url_path)
-        for author_id, slug in Author.objects.order_by("slug").values_list("id", "slug"):
+        for author_id, slug in authors().order_by("slug").values_list("id", "slug"):
             parts.append(_url(f"{base}{iri_to_uri(slug)}/", w3c(newest.get(author_id))))
     parts.append("</urlset>\n")
     return _respond(request, parts, root)

@@ -9,6 +9,7 @@ Breadcrumb and Logo documentation; schema.org for the rest). Every URL is on the
 from __future__ import annotations
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 
 from kisha.core.sites import site_url
@@ -22,13 +23,15 @@ def _absolute(path: str) -> str:
     return path if "://" in path else f"{site_url()}{path}"
 
 
+def logo_url() -> str:
+    return _absolute(static("seo/logo.png"))
+
+
 def organization_ref() -> dict:
     return {"@id": f"{site_url()}/#organization"}
 
 
 def organization() -> dict:
-    from .meta import logo_url
-
     return {
         "@context": CONTEXT,
         "@type": "NewsMediaOrganization",

@@ -4,14 +4,15 @@ run rewrites the same three series. Called from `manage.py demo_site`."""
 
 from __future__ import annotations
 
-from kisha.news.models import ArticlePage, HomePage
+from kisha.news.selectors import article_pages, home_pages
 
 from .services import SeasonSpec, series_index_ensure, series_publish
 
 
-def _articles(*topics: str, limit: int = 12) -> list[ArticlePage]:
+def _articles(*topics: str, limit: int = 12) -> list:
     return list(
-        ArticlePage.objects.live()
+        article_pages()
+        .live()
         .filter(primary_topic__slug__in=topics)
         .order_by("first_published_at", "id")
         .only("id", "hero_image_id")[:limit]
@@ -20,7 +21,7 @@ def _articles(*topics: str, limit: int = 12) -> list[ArticlePage]:
 
 def demo_series() -> int:
     """Build the demo's series; returns how many there are."""
-    home = HomePage.objects.first()
+    home = home_pages().first()
     if home is None:
         return 0
     index = series_index_ensure(home=home)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from kisha.core.cachetags import page_tag
-from kisha.seo.feeds import ArticleFeed, KishaAtom, _absolute, _atom, _tags_add
+from kisha.seo.feeds import ArticleFeed, KishaAtom, absolute_url, atom_feed, feed_tags_add
 
 from .models import SeriesItem
 from .selectors import series_cards, series_feed_articles
@@ -19,7 +19,7 @@ class SeriesFeed(ArticleFeed):
         series = series_cards(covers=False).get(slug=slug)  # DoesNotExist: Django's 404
         # The series' tag (its publish) and its entries' (an article's publish or withdrawal).
         members = SeriesItem.objects.filter(series_id=series.id).values_list("page_id", flat=True)
-        _tags_add(request, page_tag(series.id), *(page_tag(page_id) for page_id in members))
+        feed_tags_add(request, page_tag(series.id), *(page_tag(page_id) for page_id in members))
         return series
 
     def articles(self, obj):
@@ -41,9 +41,9 @@ class SeriesFeed(ArticleFeed):
 def series_feed_links(slug: str) -> dict[str, str]:
     """The RSS and Atom URLs of a series' feed, absolute, for <link rel="alternate">."""
     return {
-        "rss": _absolute(reverse("series:feed-rss", args=[slug])),
-        "atom": _absolute(reverse("series:feed-atom", args=[slug])),
+        "rss": absolute_url(reverse("series:feed-rss", args=[slug])),
+        "atom": absolute_url(reverse("series:feed-atom", args=[slug])),
     }
 
 
-series_rss, series_atom = SeriesFeed(), _atom(SeriesFeed)()
+series_rss, series_atom = SeriesFeed(), atom_feed(SeriesFeed)()

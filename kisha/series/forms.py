@@ -13,6 +13,13 @@ from __future__ import annotations
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from kisha.core.characters import reading_for
+from kisha.news.selectors import article_content_type_id
+
+# The page form is the models' base_form_class and checks entries against them: a loop the
+# admin's form-on-model design makes unavoidable. Imported as a module, so the classes are
+# looked up when a form is cleaned, after every model exists.
+from . import models
+from .conf import conf
 
 
 def _kept(formset) -> list:
@@ -30,16 +37,14 @@ def series_contained(*, series_ids: set[int]) -> set[int]:
     """Every series reachable from `series_ids` through published sub-series entries."""
     from django.contrib.contenttypes.models import ContentType
 
-    from .models import SeriesItem, SeriesPage
-
-    series_type = ContentType.objects.get_for_model(SeriesPage)
+    series_type = ContentType.objects.get_for_model(models.SeriesPage)
     seen: set[int] = set()
     frontier = set(series_ids)
     while frontier:
         seen |= frontier
         frontier = (
             set(
-                SeriesItem.objects.filter(
+                models.SeriesItem.objects.filter(
                     series_id__in=frontier, page__content_type=series_type
                 ).values_list("page_id", flat=True)
             )
@@ -59,8 +64,6 @@ class SeriesPageForm(WagtailAdminPageForm):
         return cleaned
 
     def _clean_seasons(self) -> list[str]:
-        from .conf import conf
-
         problems = []
         forms = _kept(self.formsets["seasons"])
         limit = int(conf("KISHA_SERIES_MAX_SEASONS"))
@@ -82,11 +85,6 @@ class SeriesPageForm(WagtailAdminPageForm):
     def _clean_items(self) -> list[str]:
         from django.contrib.contenttypes.models import ContentType
 
-        from kisha.news.models import ArticlePage
-
-        from .conf import conf
-        from .models import SeriesPage
-
         problems: list[str] = []
 
         def refuse(form, field: str, message: str) -> None:
@@ -97,8 +95,8 @@ class SeriesPageForm(WagtailAdminPageForm):
         limit = int(conf("KISHA_SERIES_MAX_ITEMS"))
         if len(forms) > limit:
             problems.append(f"記事は {limit} 本までです（{len(forms)} 本あります）。")
-        article_type = ContentType.objects.get_for_model(ArticlePage).id
-        series_type = ContentType.objects.get_for_model(SeriesPage).id
+        article_type = article_content_type_id()
+        series_type = ContentType.objects.get_for_model(models.SeriesPage).id
         seasons = getattr(self, "_season_numbers", set())
         own_id = self.instance.pk
         positions: dict[int, int] = {}

@@ -10,31 +10,31 @@ news.services.tags_showing purges its whole site (every page shows the sidebar).
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-
-from kisha.core.memo import generation_cached
+from kisha.core.fragments import register_fragment
+from kisha.news.selectors import article_pages, is_article
 
 from .conf import conf
+from .models import SeriesItem, SeriesPage
+from .selectors import series_holding, series_sidebar
 
-FRAGMENT_KEY = "kisha:series:sidebar"
+
+def series_block_context() -> dict | None:
+    entries = series_sidebar()
+    return {"series_list": entries} if entries else None
+
+
+series_block = register_fragment(
+    "series",
+    template="series/sidebar.html",
+    context=series_block_context,
+    seconds=lambda: int(conf("KISHA_SERIES_FRAGMENT_SECONDS")),
+)
+series_slot = series_block.slot
 
 
 def series_block_html() -> str:
     """The block's HTML, empty when no series is live; cached until the next publish."""
-
-    def build() -> str:
-        from .selectors import series_sidebar
-
-        entries = series_sidebar()
-        return render_to_string("series/sidebar.html", {"series_list": entries}) if entries else ""
-
-    return generation_cached(
-        FRAGMENT_KEY, build, timeout=int(conf("KISHA_SERIES_FRAGMENT_SECONDS"))
-    )
-
-
-def series_slot(request, context: dict) -> str:
-    return series_block_html()
+    return series_block.html()
 
 
 def _relative(page) -> str | None:
@@ -49,15 +49,10 @@ def series_purge_paths(page) -> list[str]:
     purged by tag need none of this: those pages carry the tags of what they show."""
     from django.urls import reverse
 
-    from kisha.news.models import ArticlePage
-
-    from .models import SeriesItem, SeriesPage
-    from .selectors import series_holding
-
     specific = page.specific
     if isinstance(specific, SeriesPage):
         holding = [specific]
-    elif isinstance(specific, ArticlePage):
+    elif is_article(specific):
         holding = list(series_holding(page_id=specific.id).live())
     else:
         return []
@@ -70,7 +65,8 @@ def series_purge_paths(page) -> list[str]:
             paths.add(reverse(f"series:feed-{kind}", args=[series.slug]))
         member_ids = SeriesItem.objects.filter(series_id=series.id).values("page_id")
         for member in (
-            ArticlePage.objects.live()
+            article_pages()
+            .live()
             .filter(id__in=member_ids)
             .only("id", "url_path", "path", "depth", "locale_id")
         ):

@@ -40,11 +40,11 @@ class SeriesIndexPage(CachedRestrictionsMixin, BasePage):
         verbose_name = "連載一覧"
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import series_cards
-
         context = super().get_context(request, *args, **kwargs)
         # 五十音 order by reading; the sidebar keeps the editors' tree order (a curated list).
-        context["series_list"] = list(series_cards().child_of(self).order_by("reading", "title"))
+        context["series_list"] = list(
+            selectors.series_cards().child_of(self).order_by("reading", "title")
+        )
         return context
 
 
@@ -109,16 +109,15 @@ class SeriesPage(CachedRestrictionsMixin, BasePage):
         return self.kicker or "連載"
 
     def get_context(self, request, *args, **kwargs):
-        from .feeds import series_feed_links
-        from .selectors import series_detail, series_detail_shared
-
         context = super().get_context(request, *args, **kwargs)
         number = request.GET.get("page", "1")
         # A preview shows the editor's unsaved series: never the shared copy, never stored.
         preview = getattr(request, "is_preview", False)
-        detail = (series_detail if preview else series_detail_shared)(series=self, number=number)
+        detail = (selectors.series_detail if preview else selectors.series_detail_shared)(
+            series=self, number=number
+        )
         context.update(detail)
-        context["series_feed"] = series_feed_links(self.slug)
+        context["series_feed"] = feeds.series_feed_links(self.slug)
         # The page shows its articles' headlines: an article's publish (its own tag) purges it.
         tags_add(request, *(page_tag(page_id) for page_id in detail["shown_ids"]))
         return context
@@ -171,3 +170,9 @@ class SeriesItem(Orderable):
         verbose_name = "連載の記事"
         verbose_name_plural = "連載の記事"
         indexes = [models.Index(fields=["page", "series"], name="series_item_page")]
+
+
+# Series pages build their context from the selectors (and their feed links from feeds), which
+# read these models: a loop Wagtail's get_context on the page model makes unavoidable. Imported
+# last, so every model exists whichever module is imported first.
+from . import feeds, selectors  # noqa: E402

@@ -15,9 +15,8 @@ from wagtail.models import Page
 from kisha.core.memo import generation_cached
 from kisha.core.models import KishaImage
 from kisha.core.text import jst_datetime, jst_iso
-from kisha.news.models import ArticlePage
-from kisha.news.selectors import article_cards, restricted_paths
-from kisha.seo.sitemaps import site_root
+from kisha.news.selectors import article_cards, article_pages, restricted_paths
+from kisha.seo.selectors import site_root
 
 from .conf import conf
 from .models import SeriesItem, SeriesPage
@@ -124,7 +123,8 @@ def _article_entries(ids: set[int], root) -> dict[int, Entry]:
     prefetched renditions: no ArticlePage instances (each costs modelcluster's and Wagtail's
     set-up, a third of the series page's time at 30 entries)."""
     rows = (
-        ArticlePage.objects.filter(id__in=ids)
+        article_pages()
+        .filter(id__in=ids)
         .order_by()
         .values_list("id", "title", "url_path", "first_published_at", "hero_image_id")
     )
@@ -187,7 +187,7 @@ def series_detail(*, series: SeriesPage, number: str | int = 1) -> dict:
     Six to eight queries at any length: seasons, entries, which of them readers may see, the
     page's articles with their photos (two), and nested series when there are any. Only the
     page's entries are built, so a series of 500 costs about what one of 30 does. A malformed
-    or out-of-range `number` is Http404 (kisha.news.models.paginate)."""
+    or out-of-range `number` is Http404 (kisha.core.pagination.paginate)."""
     from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
     from django.http import Http404
 
@@ -319,7 +319,7 @@ def _at(visible: list, position: int, articles: dict):
     return articles.get(visible[position][0]) if 0 <= position < len(visible) else None
 
 
-def series_navs(*, article: ArticlePage) -> list[SeriesNav]:
+def series_navs(*, article) -> list[SeriesNav]:
     """Every live series that holds `article`, with its neighbours: four queries however
     many series and articles (the series' entries, the series, which entries readers may see,
     the headlines shown); one when it is in no series."""
@@ -392,9 +392,9 @@ def _nav_links(ids: set[int], root) -> dict[int, NavLink]:
     """Links for articles already checked readable, from their columns: no page instances
     and no per-link site lookup ({% pageurl %}), which cost a few ms for three series."""
     rows = list(
-        ArticlePage.objects.filter(id__in=ids).values_list(
-            "id", "short_headline", "listing_title", "title", "url_path"
-        )
+        article_pages()
+        .filter(id__in=ids)
+        .values_list("id", "short_headline", "listing_title", "title", "url_path")
     )
     links = {}
     elsewhere = {row[0] for row in rows if not _path_url(row[4], root)}  # another site's pages
@@ -433,7 +433,7 @@ def series_memberships(*, page_ids: Iterable[int] | None = None) -> dict[int, fr
     return {page_id: frozenset(ids) for page_id, ids in found.items()}
 
 
-def series_feed_articles(*, series: SeriesPage) -> QuerySet[ArticlePage]:
+def series_feed_articles(*, series: SeriesPage) -> QuerySet:
     """A series' live articles, newest first, for its feed (kisha.series.feeds)."""
     return article_cards().filter(
         id__in=SeriesItem.objects.filter(series_id=series.id).values("page_id")

@@ -14,12 +14,14 @@ class WireConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from kisha.core.backup import register_backup_hooks
         from kisha.core.metrics import metrics_register
         from kisha.core.slots import register_slot
 
         from .chrome import render_banner_slot, render_ticker_slot
-        from .selectors import ingest_metrics
+        from .selectors import ingest_metrics, wire_has_items
 
         register_slot("ticker", render_ticker_slot)
         register_slot("banner", render_banner_slot)
         metrics_register("wire", ingest_metrics)
+        register_backup_hooks(has_content=wire_has_items)

@@ -8,12 +8,13 @@ is never more than a minute behind the wire.
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 
+from kisha.core.cachetags import WIRE
+from kisha.core.fragments import register_fragment
 from kisha.core.slots import esi_include, esi_requested
 from kisha.wire.conf import conf
 from kisha.wire.selectors import banner_item, ticker_items
@@ -24,30 +25,46 @@ def fragment_seconds() -> int:
     return int(conf("KISHA_WIRE_TICKER_SECONDS"))
 
 
+def ticker_context() -> dict | None:
+    cards = ticker_items()
+    return {"cards": cards, "listing_url": reverse("wire:listing")} if cards else None
+
+
+def banner_context() -> dict | None:
+    card = banner_item()
+    return {"card": card} if card else None
+
+
+# Kept under the wire's own keys, not the content generation's: an ingest changes them without
+# a publish and drops them by key (kisha.wire.services).
+ticker = register_fragment(
+    "ticker",
+    template="wire/ticker.html",
+    context=ticker_context,
+    seconds=fragment_seconds,
+    tags=(WIRE,),
+    key=TICKER_CACHE_KEY,
+    generation=False,
+)
+banner = register_fragment(
+    "banner",
+    template="wire/banner.html",
+    context=banner_context,
+    seconds=fragment_seconds,
+    tags=(WIRE,),
+    key=BANNER_CACHE_KEY,
+    generation=False,
+)
+
+
 def ticker_html() -> str:
     """The ニュース速報 block (empty when there are no items), from the cache when fresh."""
-    html = cache.get(TICKER_CACHE_KEY)
-    if html is None:
-        cards = ticker_items()
-        html = (
-            render_to_string(
-                "wire/ticker.html", {"cards": cards, "listing_url": reverse("wire:listing")}
-            )
-            if cards
-            else ""
-        )
-        cache.set(TICKER_CACHE_KEY, html, fragment_seconds())
-    return html
+    return ticker.html()
 
 
 def banner_html() -> str:
     """The breaking banner (empty when nothing is breaking), from the cache when fresh."""
-    html = cache.get(BANNER_CACHE_KEY)
-    if html is None:
-        card = banner_item()
-        html = render_to_string("wire/banner.html", {"card": card}) if card else ""
-        cache.set(BANNER_CACHE_KEY, html, fragment_seconds())
-    return html
+    return banner.html()
 
 
 def _assets() -> str:

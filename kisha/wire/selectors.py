@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from kisha.wire.models import (
     WireSource,
     guid_digest,
 )
+from kisha.wire.providers.common import sanitize_html
 
 TICKER_LIMIT = 8
 # Display columns for a ticker headline in the 320px sidebar: two lines of about 20 kanji.
@@ -178,7 +179,6 @@ class WireItemPage:
 
 def wire_item_page(*, item_id: int, now: dt.datetime | None = None) -> WireItemPage | None:
     """A public item's page, or None when it is unknown, withheld, canceled or embargoed."""
-    from kisha.wire.providers.common import sanitize_html
 
     item = (
         public_items(now=now)
@@ -389,3 +389,23 @@ def ingest_metrics():
         runs.add_metric([status], value)
     yield items
     yield runs
+
+
+def wire_items_unpromoted(*, now: dt.datetime | None = None, hours: int = 24, limit: int = 8):
+    """Usable items of the last `hours` not yet made into an article and past any embargo, the
+    most urgent first (IPTC urgency 1 is the highest), then the newest: one query (the
+    newsroom dashboard's 記事化待ち)."""
+    since = (now or timezone.now()) - dt.timedelta(hours=hours)
+    return list(
+        WireItem.objects.filter(article__isnull=True, pubstatus="usable", item_time__gte=since)
+        .filter(Q(embargoed__isnull=True) | Q(embargoed__lte=now or timezone.now()))
+        .select_related("source")
+        .only("id", "headline", "urgency", "item_time", "source__name")
+        .order_by(F("urgency").asc(nulls_last=True), "-item_time")[:limit]
+    )
+
+
+def wire_has_items() -> bool:
+    """Whether any wire item was received: a restore must not silently overwrite it
+    (kisha.core.backup)."""
+    return WireItem.objects.exists()

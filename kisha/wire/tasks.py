@@ -5,7 +5,8 @@ from __future__ import annotations
 from django_tasks import task
 
 from kisha.wire.models import WireSource
-from kisha.wire.selectors import wire_sources_due
+from kisha.wire.pictures import download_pending
+from kisha.wire.selectors import picture_sources_due, wire_sources_due
 from kisha.wire.services import wire_prune_items, wire_prune_log, wire_source_poll
 
 
@@ -31,7 +32,6 @@ def wire_poll_due_sources() -> int:
 def wire_download_pictures(source_id: int) -> str:
     """Download a batch of a source's pending pictures; enqueue the next batch if any remain,
     so one poll with hundreds of pictures never holds a worker for long."""
-    from kisha.wire.pictures import download_pending
 
     stored, refused, more = download_pending(source_id=source_id)
     if more:
@@ -55,7 +55,6 @@ def wire_prune_old_runs() -> int:
 def wire_retry_pictures() -> int:
     """Periodic: a download batch for each source with pictures due again (a retry after a
     timeout or a 5xx), or left pending by a worker that stopped; returns how many sources."""
-    from kisha.wire.selectors import picture_sources_due
 
     due = picture_sources_due()
     for source_id in due:

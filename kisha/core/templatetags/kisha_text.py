@@ -3,6 +3,7 @@
 from django import template
 
 from kisha.core import text
+from kisha.core.phrases import phrase_html
 
 register = template.Library()
 
@@ -26,7 +27,6 @@ def truncate_width(value: str, width: int) -> str:
 def phrases(value) -> str:
     """`{{ page.title|phrases }}`: escaped, with `<wbr>` between BudouX phrases in a keep-all box,
     so a line breaks between phrases only (kisha.core.phrases)."""
-    from kisha.core.phrases import phrase_html
 
     return phrase_html(str(value or ""))
 
@@ -36,8 +36,6 @@ def photo_caption(caption, image):
     """`{% photo_caption caption image %}`: the caption set by phrase and the image's credit with
     brackets as wide as the caption's own; empty when there is neither."""
     from django.utils.html import format_html
-
-    from kisha.core.phrases import phrase_html
 
     caption = str(caption or "")
     credit = image.credit_after(caption) if image is not None else ""

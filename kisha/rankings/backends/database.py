@@ -18,6 +18,7 @@ import uuid
 from ..conf import conf
 from ..limits import MAX_TRACKED, SharedLimits
 from ..metrics import metrics_flush, metrics_incr
+from ..models import PendingViews
 from .base import BaseCounter, Batch, Outcome, jst_hour
 
 logger = logging.getLogger("kisha.rankings")
@@ -96,8 +97,6 @@ class DatabaseCounter(BaseCounter):
         views instead of losing them."""
         from django.db import transaction
 
-        from ..models import PendingViews
-
         with self._flush_lock:
             with self._lock:
                 taken, self._counts = self._counts, {}
@@ -126,8 +125,6 @@ class DatabaseCounter(BaseCounter):
             return written
 
     def batches(self) -> list[Batch]:
-        from ..models import PendingViews
-
         ids = list(
             PendingViews.objects.values_list("batch_id", flat=True)
             .order_by("batch_id")
@@ -144,13 +141,9 @@ class DatabaseCounter(BaseCounter):
         ]
 
     def ack(self, batch: Batch) -> None:
-        from ..models import PendingViews
-
         PendingViews.objects.filter(batch_id=batch.meta["batch_id"]).delete()
 
     def status(self) -> dict:
-        from ..models import PendingViews
-
         return {
             "backend": self.name,
             "buffered_views": self.buffered(),

@@ -27,6 +27,7 @@ from kisha.core.breaker import CircuitBreaker
 
 from ..conf import conf
 from ..metrics import metrics_incr
+from . import redis_url
 from .base import BaseCounter, Batch, Outcome, hour_from_key, hour_key, jst_hour
 from .database import DatabaseCounter
 
@@ -106,8 +107,6 @@ class RedisCounter(BaseCounter):
 
     @classmethod
     def from_settings(cls) -> RedisCounter:
-        from . import redis_url
-
         return cls(
             url=redis_url(),
             prefix=conf("KISHA_RANKINGS_REDIS_PREFIX"),

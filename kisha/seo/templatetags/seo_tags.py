@@ -1,6 +1,7 @@
 from django import template
 
 from kisha.seo.meta import head_meta
+from kisha.seo.share import share_links
 
 register = template.Library()
 
@@ -33,7 +34,6 @@ def json_script_ld(data) -> str:
 def article_share(context):
     """`{% article_share as share %}`: the share links of the article being rendered, to its
     first page (a multi-page article is shared as one work, kisha.seo.share)."""
-    from kisha.seo.share import share_links
 
     page = context.get("page")
     if page is None:

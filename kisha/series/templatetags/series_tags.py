@@ -6,13 +6,13 @@ from django import template
 
 from kisha.core.cachetags import page_tag, tags_add
 
+from ..selectors import series_navs
+
 register = template.Library()
 
 
 @register.inclusion_tag("series/article_nav.html", takes_context=True)
 def series_nav(context, article):
-    from ..selectors import series_navs
-
     navs = series_navs(article=article)
     request = context.get("request")
     if request is not None and navs:

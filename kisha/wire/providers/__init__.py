@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 
+from kisha.wire.conf import conf
 from kisha.wire.providers.base import (
     EntryError,
     PackageMember,
@@ -80,7 +81,6 @@ def _settings_paths() -> dict[str, str]:
         return {}
     if not settings.configured:
         return {}
-    from kisha.wire.conf import conf
 
     return dict(conf("KISHA_WIRE_PROVIDERS") or {})
 
