@@ -8,13 +8,11 @@ what changed in the same response (`wagtail_hooks.normalised_message`).
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import InlinePanel
-from wagtail.snippets.widgets import AdminSnippetChooser
 
 from kisha.core.characters import Change, newspaper_text, reading_for
 
@@ -64,17 +62,6 @@ class BylineFormSet(BaseChildFormSet):
             raise forms.ValidationError(
                 f"執筆者は{MAX_AUTHORS}人までです（{len(chosen)}人が選ばれています）。"
             )
-
-
-class AuthorChooser(AdminSnippetChooser):
-    """Wagtail's snippet chooser (search by name or よみがな), which shows a posted value that
-    is not an id (`abc`) as nothing chosen instead of failing: the form's error says why."""
-
-    def get_instance(self, value):
-        try:
-            return super().get_instance(value)
-        except (TypeError, ValueError, ValidationError):
-            return None
 
 
 class BylinePanel(InlinePanel):

@@ -23,6 +23,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, PageViewRestriction
 from wagtail.search import index
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from kisha.core.cachetags import author_tag, tags_add
 from kisha.core.models import BasePage, KishaImage
@@ -31,7 +32,7 @@ from kisha.core.routing import route_direct
 from kisha.core.text import count_characters, reading_minutes
 
 from .blocks import ArticleBodyBlock
-from .forms import ArticlePageForm, AuthorChooser, AuthorForm, BylinePanel, ReadingPageForm
+from .forms import ArticlePageForm, AuthorForm, BylinePanel, ReadingPageForm
 
 
 class CachedRestrictionsMixin:
@@ -521,7 +522,9 @@ class ArticleAuthor(Orderable):
         Author, on_delete=models.CASCADE, related_name="article_links", verbose_name="執筆者"
     )
 
-    panels = [FieldPanel("author", widget=AuthorChooser(model=Author))]
+    # Wagtail's snippet chooser searches the name and よみがな; a posted value that is not an id
+    # is the field's own error (kisha.core.choosers guards every chooser).
+    panels = [FieldPanel("author", widget=AdminSnippetChooser(Author))]
 
     class Meta(Orderable.Meta):
         verbose_name = "執筆者"
