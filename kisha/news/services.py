@@ -199,9 +199,12 @@ def purge_author_pages(*, author, hard: bool = False) -> None:
 
 
 def purge_page_moved_from(*, page: Page, url_path_before: str) -> None:
-    """Purge a page's old URL and its continuation pages after its slug changed (by tag, the
-    page's own tag covers them: purge_pages_showing)."""
+    """Purge a page's old URL and its continuation pages after its slug changed. The page's
+    own tag covers them in every cache, and hard, as for a move: a soft purge would let the
+    page cache hand the old copy to readers arriving while the old URL's next render (now a
+    redirect or a 404, which may not be stored) is made, again and again."""
 
+    purge_after_commit(tags=[cachetags.page_tag(page.id)], hard=True)
     by_url, _ = purge_wanted()
     if not by_url:
         return
