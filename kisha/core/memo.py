@@ -139,7 +139,8 @@ def generation_cached(base: str, build: Callable[[], T], *, timeout: float) -> T
     generation key (so no change to what it shows is ever followed by an old copy), built
     again when missing. A cache that fails costs the build, never the value: reads and writes
     that raise (a diskcache error; the Redis cache turns its own errors into misses) are
-    logged and skipped. `None` is not a cacheable value: build something else for "nothing"."""
+    logged and skipped. `None` is not a cacheable value: a build that returns it is not kept
+    (it runs again next time); build something else for a "nothing" worth keeping."""
     return shared_cached(generation_key(base), build, timeout=timeout)
 
 
@@ -154,6 +155,8 @@ def shared_cached(key: str, build: Callable[[], T], *, timeout: float) -> T:
         value = None
     if value is None:
         value = build()
+        if value is None:  # "nothing": not kept, so a miss (a junk URL, say) writes nothing
+            return value
         try:
             cache.set(key, value, timeout)
         except Exception:

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kisha.core.characters import reading_for
+from kisha.core.memo import generation_bump
 from kisha.core.models import KishaImage
 from kisha.core.text import JST
 from kisha.news.models import (
@@ -282,6 +283,7 @@ def _article_create(
             last_published_at=last,
             substantive_update_at=article.substantive_update_at,
         )
+        generation_bump()  # a raw update sends no signal (kisha.core.memo)
     return article
 
 

@@ -28,7 +28,7 @@ from wagtail.snippets.widgets import AdminSnippetChooser
 from kisha.core.cachetags import author_tag, tags_add
 from kisha.core.models import BasePage, KishaImage
 from kisha.core.pagination import paginate
-from kisha.core.routing import route_direct
+from kisha.core.routing import route_cached, route_direct
 from kisha.core.text import count_characters, reading_minutes
 
 from .blocks import ArticleBodyBlock
@@ -72,7 +72,8 @@ class HomePage(CachedRestrictionsMixin, BasePage):
 
     def route(self, request, path_components):
         """Find `/<section>/<article>/…` in one query instead of Wagtail's four, and any other
-        page in two (kisha.core.routing).
+        page in two (kisha.core.routing); either kept in the shared cache under the content
+        generation, so a path routed once costs no query until the next change.
 
         Wagtail walks the tree a level at a time, with a query for the child and another for its
         specific type at each level; articles are most of the traffic, so they get a short cut.
@@ -82,14 +83,19 @@ class HomePage(CachedRestrictionsMixin, BasePage):
             s.slug == path_components[0] for s in selectors.sections()
         ):
             section_slug, article_slug = path_components[:2]
-            article = (
-                ArticlePage.objects.filter(
-                    slug=article_slug,
-                    depth=self.depth + 2,
-                    url_path=f"{self.url_path}{section_slug}/{article_slug}/",
-                )
-                .select_related("locale")
-                .first()
+            article = route_cached(
+                "article",
+                self,
+                path_components[:2],
+                lambda: (
+                    ArticlePage.objects.filter(
+                        slug=article_slug,
+                        depth=self.depth + 2,
+                        url_path=f"{self.url_path}{section_slug}/{article_slug}/",
+                    )
+                    .select_related("locale")
+                    .first()
+                ),
             )
             if article is not None:
                 return article.route(request, path_components[2:])

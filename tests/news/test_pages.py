@@ -6,7 +6,7 @@ import pytest
 
 from django.utils import timezone
 
-from kisha.news.factories import ArticlePageFactory, publish_at
+from kisha.news.factories import ArticlePageFactory, page_update, publish_at
 from kisha.news.models import HomeTopStory
 from tests.html import unphrase
 
@@ -37,14 +37,10 @@ def test_updated_time_shown_only_after_a_real_edit(client, article):
     publish_at(article, first)
     assert "更新" not in unphrase(client.get(article.url).content)
     # A republication alone (a typo fix) is not an update readers are told of.
-    type(article).objects.filter(pk=article.pk).update(
-        last_published_at=first + dt.timedelta(hours=2)
-    )
+    page_update(article, last_published_at=first + dt.timedelta(hours=2))
     assert "更新）" not in unphrase(client.get(article.url).content)
     # The editor's 更新を表示 (tests/news/test_corrections.py posts the form).
-    type(article).objects.filter(pk=article.pk).update(
-        substantive_update_at=first + dt.timedelta(hours=2)
-    )
+    page_update(article, substantive_update_at=first + dt.timedelta(hours=2))
     assert "更新）" in unphrase(client.get(article.url).content)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from django.utils import timezone
 
-from kisha.news.factories import ArticlePageFactory, AuthorFactory, publish_at
+from kisha.news.factories import ArticlePageFactory, AuthorFactory, page_update, publish_at
 from kisha.news.models import AuthorIndexPage
 
 pytestmark = pytest.mark.django_db
@@ -123,14 +123,10 @@ def test_an_edited_article_has_a_later_date_modified(client, article):
     publish_at(article, first)
     # A republication alone (a typo fix) leaves dateModified alone; the editor's 更新を表示
     # (kisha.news.forms.ArticlePageForm) moves it.
-    type(article).objects.filter(pk=article.pk).update(
-        last_published_at=first + dt.timedelta(hours=2)
-    )
+    page_update(article, last_published_at=first + dt.timedelta(hours=2))
     (data,) = json_ld(client, article.url)["NewsArticle"]
     assert data["dateModified"] == data["datePublished"]
-    type(article).objects.filter(pk=article.pk).update(
-        substantive_update_at=first + dt.timedelta(hours=2)
-    )
+    page_update(article, substantive_update_at=first + dt.timedelta(hours=2))
     (data,) = json_ld(client, article.url)["NewsArticle"]
     assert data["dateModified"] > data["datePublished"]
 
