@@ -19,6 +19,7 @@ from kisha.news.selectors import page_kind
 
 from . import conf, structured
 from .feeds import feed_links
+from .selectors import ancestor_trail
 from .structured import logo_url
 
 # Google shows about 120 Japanese characters of a description; a kanji is two columns.
@@ -168,10 +169,7 @@ def head_meta(context) -> HeadMeta | None:
     elif kind == "home":
         json_ld = [structured.website(), structured.organization()]
     else:
-        trail = [
-            (ancestor.title if ancestor.depth > 2 else site_name, ancestor.get_full_url())
-            for ancestor in page.get_ancestors().filter(depth__gte=2)
-        ]
+        trail = ancestor_trail(page)
         trail.append((page.title, own_url))
         if author is not None:
             trail.append((author.name, absolute(author.url)))

@@ -1,14 +1,16 @@
-"""Reads other apps may use: the default site's root as the sitemaps and feeds see it."""
+"""Reads other apps may use: the default site's root as the sitemaps and feeds see it, and a
+page's breadcrumb trail."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.encoding import iri_to_uri
 
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
-from kisha.core.memo import Memo
+from kisha.core.memo import Memo, generation_cached
 from kisha.core.sites import site_url
 from kisha.news.selectors import author_index
 
@@ -53,3 +55,20 @@ def site_root() -> SiteRoot | None:
 def absolute(root: SiteRoot, url_path: str) -> str:
     """The page's public URL from its url_path: the site root's url_path is the site's /."""
     return site_url() + iri_to_uri(url_path[len(root.url_path) - 1 :])
+
+
+def ancestor_trail(page: Page) -> list[tuple[str, str]]:
+    """The breadcrumb trail above `page`: (name, absolute URL) for each ancestor from the site
+    root (named as the site) down, shared by every worker under the content generation (a
+    rename or move of an ancestor changes it), so a listing's head costs no query for it. A
+    page not saved yet (a preview of a new page) reads it fresh."""
+
+    def build() -> list[tuple[str, str]]:
+        return [
+            (a.title if a.depth > 2 else settings.KISHA_SITE_NAME, a.get_full_url() or "")
+            for a in page.get_ancestors().filter(depth__gte=2)
+        ]
+
+    if page.pk is None:
+        return build()
+    return generation_cached(f"kisha:seo:trail:v1:{page.pk}", build, timeout=3600)
