@@ -189,6 +189,13 @@ class BasePage(Page):
     def display_title(self) -> str:
         return self.listing_title or self.title
 
+    @property
+    def parent_url(self) -> str:
+        """The parent page's URL, read off this page's own (a child's URL is its parent's plus
+        its slug), so a "back to the listing" link costs no query for the parent."""
+        url = self.url or ""
+        return url[: url.rstrip("/").rfind("/") + 1]
+
     def get_meta_description(self) -> str:
         """The search snippet an editor wrote, if any. The SNS text is for social cards only
         (og:description, kisha.seo.meta); search engines get the page's own words."""

@@ -58,7 +58,8 @@ class MagazineIndexPage(CachedRestrictionsMixin, RoutablePageMixin, BasePage):
 
     @path("")
     def current(self, request):
-        issue = selectors.issue_current(index=self)
+        preview = getattr(request, "is_preview", False)
+        issue = (selectors.issue_current if preview else selectors.issue_current_shared)(index=self)
         context = selectors.issue_detail_context(issue=issue) if issue else {}
         if issue:
             tags_add(request, *(page_tag(pk) for pk in context["toc_article_ids"]))
@@ -416,7 +417,8 @@ class PrintProductPage(CachedRestrictionsMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        selectors.covers_attach([self], large=True)
+        preview = getattr(request, "is_preview", False)
+        context.update(selectors.product_detail_context(product=self, preview=preview))
         return context
 
     def status_on(self, day: dt.date) -> str:

@@ -92,6 +92,34 @@ def issue_current(*, index: MagazineIndexPage | None = None) -> IssuePage | None
     return issues.first()
 
 
+def product_detail_context(*, product: PrintProductPage, preview: bool = False) -> dict:
+    """What a product page shows besides its own fields: the large cover and the retailer
+    links, shared by every worker until the next publish (the page then renders from one
+    cache read instead of three queries); a preview reads the product being edited."""
+
+    def build() -> dict:
+        covers_attach([product], large=True)
+        return {"cover": product.cover, "retailer_links": list(product.retailer_links.all())}
+
+    parts = (
+        build()
+        if preview or product.pk is None
+        else _shared(f"kisha:magazine:product:{product.pk}", build)
+    )
+    product.cover = parts["cover"]
+    return {"retailer_links": parts["retailer_links"]}
+
+
+def issue_current_shared(*, index: MagazineIndexPage) -> IssuePage | None:
+    """`issue_current` below `index`, shared by every worker until the next publish or the
+    next day in JST (an issue waiting for its on-sale date appears at midnight): the current
+    issue page then routes and renders from cache reads alone."""
+    return _shared(
+        f"kisha:magazine:current:{index.id}:{today_jst().isoformat()}",
+        lambda: issue_current(index=index),
+    )
+
+
 def issue_years(*, index: MagazineIndexPage) -> list[int]:
     """Years that have a live issue, newest first: the archive's year navigation. Shared by
     every worker until the next publish (a scan of every issue, 1–2 ms at 520)."""
