@@ -50,10 +50,14 @@ def route_direct(root: Page, request, path_components: list[str]):
 def route_cached(kind: str, root: Page, path_components: list[str], find: Callable[[], T]) -> T:
     """`find()`'s answer for this path below `root`, shared by every worker under the content
     generation; a None (nothing there) is not kept."""
+    return generation_cached(route_key(kind, root, path_components), find, timeout=ROUTE_SECONDS)
+
+
+def route_key(kind: str, root: Page, path_components: list[str]) -> str:
+    """The shared-cache key of a route, before the generation is added (a digest: a path may
+    be up to KISHA_MAX_URL_BYTES long)."""
     digest = hashlib.blake2b("/".join(path_components).encode(), digest_size=16).hexdigest()
-    return generation_cached(
-        f"kisha:route:v1:{kind}:{root.id}:{digest}", find, timeout=ROUTE_SECONDS
-    )
+    return f"kisha:route:v1:{kind}:{root.id}:{digest}"
 
 
 def _page_at(root: Page, path_components: list[str]) -> tuple[Page, list[str]] | None:
@@ -87,12 +91,16 @@ def _page_at(root: Page, path_components: list[str]) -> tuple[Page, list[str]] |
                 pass
             else:
                 # Its own route serves the rest, as at this point of Wagtail's walk.
-                deepest = (model, row[0], remaining)
-                break
+                return _specific(model, row[0], remaining)
         deepest = (model, row[0], remaining)
-    if deepest is None:
+    if deepest is None or deepest[2]:
+        # Nothing there, or components left below a page that has no child by that name and
+        # no route for them: Wagtail's walk gives the 404 (and a junk URL writes no route).
         return None
-    model, page_id, remaining = deepest
+    return _specific(*deepest)
+
+
+def _specific(model, page_id: int, remaining: list[str]) -> tuple[Page, list[str]] | None:
     page = model.objects.filter(id=page_id).first()
     if page is None:
         return None

@@ -6,11 +6,15 @@ import datetime as dt
 
 import pytest
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kisha.core.memo import generation_key
+from kisha.core.routing import route_key
 from kisha.magazine.factories import IssuePageFactory, MagazineIndexPageFactory
 from kisha.news.factories import ArticlePageFactory, TopicIndexPageFactory, TopicPageFactory
+from kisha.news.models import TopicPage
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +62,29 @@ def test_misses_drafts_and_extra_segments_are_404(client, world):
     for url in ("/world/nothing-here/", "/no-section/x/y/", f"{live.url}extra/segment/", "/%00/"):
         assert client.get(url).status_code == 404, url
     assert client.get("/world/").status_code == 200
+
+
+def test_a_routed_path_is_read_from_the_shared_cache_until_the_next_change(client, home):
+    """The second request for a path queries no page to route it (kisha.core.routing); a
+    rename changes the generation, so the old path is routed afresh (no longer found) and the
+    new one found, with no stale copy on the way."""
+    index = TopicIndexPageFactory(parent=home)
+    topic = TopicPageFactory(parent=index, title="半導体", slug="chips")
+    status, pages = _route_queries(client, topic.url)
+    assert status == 200
+    assert not [sql for sql in pages if '"url_path" IN' in sql or '"news_topicpage"' in sql]
+    old_url = topic.url
+    topic.slug = "semiconductors"
+    topic.save_revision().publish()
+    assert client.get(old_url).status_code in (301, 404)
+    assert client.get(TopicPage.objects.get(pk=topic.pk).url).status_code == 200
+
+
+def test_a_junk_path_writes_no_route(client, home):
+    index = TopicIndexPageFactory(parent=home)
+    TopicPageFactory(parent=index, title="半導体", slug="chips")
+    assert client.get(f"{index.url}no-such-topic/").status_code == 404
+    junk = [index.slug, "no-such-topic"]
+    assert cache.get(generation_key(route_key("tree", home, junk))) is None
+    assert client.get(f"{index.url}chips/").status_code == 200
+    assert cache.get(generation_key(route_key("tree", home, [index.slug, "chips"]))) is not None
