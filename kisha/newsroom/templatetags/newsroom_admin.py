@@ -33,4 +33,8 @@ def permission_label(permission) -> str:
 def column_label(label) -> str:
     """A listing column's label through the catalogue: Wagtail names a column it is given no
     label for after its field ("port" → "Port"), outside gettext."""
-    return gettext(str(label)) if label else label
+    if not label:
+        return label  # gettext("") is the catalogue's header
+    translated = gettext(str(label))
+    # An untranslated label is returned as given, so a label marked safe stays safe.
+    return label if translated == str(label) else translated
