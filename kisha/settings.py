@@ -680,8 +680,13 @@ KISHA_SMARTNEWS_ANALYTICS = config("KISHA_SMARTNEWS_ANALYTICS", "")
 KISHA_PARTNER_DELETED_DAYS = config_int("KISHA_PARTNER_DELETED_DAYS", 7, minimum=1)
 # 編集部 (kisha/newsroom, docs/newsroom.md): the roles, the デスク審査 workflow, the dashboard
 # and the admin's Japanese. Its catalogue comes first so it completes and corrects Wagtail's.
-INSTALLED_APPS = [*INSTALLED_APPS, "kisha.newsroom"]
+# It comes before Wagtail's apps too, so its few template overrides (labels Wagtail writes
+# in English whatever the language) win over Wagtail's own.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.users"), "kisha.newsroom")
 LOCALE_PATHS = [BASE_DIR / "kisha" / "newsroom" / "locale"]
+# The content language's name as the reports' locale filter shows it (Django's list says
+# "Japanese", untranslated).
+WAGTAIL_CONTENT_LANGUAGES = [("ja", "日本語")]
 # Workflow mails (submitted, approved, changes requested, comments) go to the desk and the
 # writer, not to every superuser; they leave through Django's mail backend like all mail.
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False

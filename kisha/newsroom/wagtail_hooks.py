@@ -2,6 +2,7 @@
 確認待ち, which lists the same tasks in a fixed number of queries)."""
 
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -38,7 +39,15 @@ class KillViewSet(ModelViewSet):
     menu_label = "記事取り消し"
     url_prefix = "newsroom/kills"
     name = "newsroom_kills"
-    list_display = ["title", "path", "reason", "killed_by", "killed_at", "show_notice"]
+    # The notice as Wagtail's tick or cross (a plain column would print "True").
+    list_display = [
+        "title",
+        "path",
+        "reason",
+        "killed_by",
+        "killed_at",
+        BooleanColumn("show_notice", label="お知らせを表示"),
+    ]
     list_filter = ["show_notice"]
     search_fields = ["title", "reason", "path"]
     ordering = ["-killed_at", "-id"]

@@ -124,3 +124,29 @@ def test_go_live_and_expiry_are_entered_to_the_second_in_jst(client, world, role
     assert timezone.localtime(draft.go_live_at).strftime("%H:%M:%S") == "09:15:07"
     assert draft.go_live_at == dt.datetime(2031, 4, 1, 0, 15, 7, tzinfo=dt.UTC)
     assert timezone.localtime(draft.expire_at).strftime("%m-%d %H:%M:%S") == "04-02 18:30:59"
+
+
+def test_the_group_screen_labels_permissions_in_japanese(client, roles, django_user_model):
+    """Permission names are stored in English ("Can add group"): the group screen labels them
+    from the model's verbose name and the catalogue instead, each checkbox and page grant."""
+    admin = django_user_model.objects.create_superuser("perm_admin", "perm@example.jp", None)
+    client.force_login(admin)
+    html = client.get(
+        reverse("wagtailusers_groups:edit", args=(roles["デスク"].pk,))
+    ).content.decode()
+    for label in ("グループの追加", "ユーザーの変更", "サイトの削除", "ページの追加"):
+        assert label in html, label
+    assert "どのページも公開できる" in html and "Wagtail 管理画面にアクセスできる" in html
+    assert not re.search(r">\s*Can (add|change|delete|view)\b", html)
+    assert "Wagtail コア | ページ" not in html
+
+
+def test_yes_no_cells_and_unnamed_columns_read_in_japanese(client, django_user_model):
+    """The users listing: the active flag's icon is titled はい, not "True"; the sites listing's
+    columns Wagtail names after their fields ("Port") come through the catalogue."""
+    admin = django_user_model.objects.create_superuser("flag_admin", "flag@example.jp", None)
+    client.force_login(admin)
+    users = client.get(reverse("wagtailusers_users:index")).content.decode()
+    assert "はい" in users and ">True<" not in users and '"True"' not in users
+    sites = client.get(reverse("wagtailsites:index")).content.decode()
+    assert "ポート" in sites and "サイト名" in sites and "ルートページ" in sites
