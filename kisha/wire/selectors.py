@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from prometheus_client.core import GaugeMetricFamily
+
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -372,8 +374,6 @@ def ingest_run_counts(*, since: dt.datetime) -> dict[str, int]:
 
 def ingest_metrics():
     """Wire ingest for /-/metrics (kisha.core.metrics), over the last INGEST_METRICS_HOURS."""
-    from prometheus_client.core import GaugeMetricFamily
-
     since = timezone.now() - dt.timedelta(hours=INGEST_METRICS_HOURS)
     items = GaugeMetricFamily(
         "kisha_wire_items_24h",
