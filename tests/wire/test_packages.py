@@ -331,7 +331,8 @@ def test_a_package_inside_a_package_is_one_story_in_order(g2_source):
         *(picture_item(f"urn:pic:{n}") for n in (1, 2, 3, 9)),
     )
     assert summary.errors == 0
-    expected = ["urn:story", "urn:pic:1", "urn:pic:2", "urn:pic:3", "urn:pic:9"]
+    # The member package stays as a marker (readers skip it) before its members.
+    expected = ["urn:pkg", "urn:story", "urn:pic:1", "urn:pic:2", "urn:pic:3", "urn:pic:9"]
     assert member_guids(g2_source, "urn:outer") == expected
 
 
@@ -341,6 +342,7 @@ def test_a_stored_inner_package_is_expanded_when_the_outer_one_arrives(g2_source
     ingest(g2_source, outer("urn:outer", ref("urn:pic:0", "picture"), ref("urn:pkg")))
     assert member_guids(g2_source, "urn:outer") == [
         "urn:pic:0",
+        "urn:pkg",
         "urn:story",
         "urn:pic:1",
         "urn:pic:2",
@@ -370,3 +372,56 @@ def test_a_cycle_through_a_stored_package_is_refused(g2_source):
     assert summary.errors == 1
     assert "urn:b → urn:a → urn:b" in WireIngestError.objects.get().message
     assert not WirePackage.objects.filter(guid="urn:b").exists()
+
+
+def test_an_inner_package_arriving_after_the_outer_one_completes_the_story(g2_source):
+    # The outer package names urn:pkg before it has arrived: nothing of it is known yet.
+    ingest(g2_source, outer("urn:outer", ref("urn:pkg", "composite"), ref("urn:pic:9", "picture")))
+    assert member_guids(g2_source, "urn:outer") == ["urn:pkg", "urn:pic:9"]
+    ingest(g2_source, package("urn:pkg", MAIN), text_item("urn:story"))
+    assert member_guids(g2_source, "urn:outer") == [
+        "urn:pkg",
+        "urn:story",
+        "urn:pic:1",
+        "urn:pic:2",
+        "urn:pic:3",
+        "urn:pic:9",
+    ]
+    row = WirePackage.objects.get(guid="urn:outer")
+    assert row.story_guid_hash == WireItem.objects.get(guid="urn:story").guid_hash
+
+
+def test_a_new_version_of_an_inner_package_updates_the_outer_story(g2_source):
+    ingest(
+        g2_source,
+        package("urn:pkg", MAIN),
+        outer("urn:outer", ref("urn:pkg", "composite"), ref("urn:pic:9", "picture")),
+        outer("urn:top", ref("urn:outer", "composite")),
+        text_item("urn:story"),
+        *(picture_item(f"urn:pic:{n}") for n in (1, 2, 3, 4, 9)),
+    )
+    changed = (
+        f'<group id="G1">{ref("urn:story", "text")}{ref("urn:pic:4", "picture")}'
+        f"{ref('urn:pic:1', 'picture')}</group>"
+    )
+    summary = ingest(g2_source, package("urn:pkg", changed, version="2"))
+    assert summary.updated == 1 and summary.errors == 0
+    # The inner package's part is replaced in place; the outer's own members stay.
+    expected = ["urn:pkg", "urn:story", "urn:pic:4", "urn:pic:1", "urn:pic:9"]
+    assert member_guids(g2_source, "urn:outer") == expected
+    # … and two levels up, through the outer package.
+    assert member_guids(g2_source, "urn:top") == ["urn:outer", *expected]
+    # The story a reader sees follows the new version.
+    item = WireItem.objects.get(guid="urn:story")
+    assert [p.guid for p in wire_item_pictures(item=item).pictures][:2] == [
+        "urn:pic:4",
+        "urn:pic:1",
+    ]
+
+
+def test_an_inner_package_that_would_close_a_cycle_leaves_the_outer_as_it_was(g2_source):
+    ingest(g2_source, outer("urn:outer", ref("urn:story", "text"), ref("urn:pkg", "composite")))
+    # urn:pkg names urn:outer: refused (a cycle through the stored package), outer unchanged.
+    summary = ingest(g2_source, outer("urn:pkg", ref("urn:pic:1", "picture"), ref("urn:outer")))
+    assert summary.errors == 1 and not WirePackage.objects.filter(guid="urn:pkg").exists()
+    assert member_guids(g2_source, "urn:outer") == ["urn:story", "urn:pkg"]

@@ -145,10 +145,14 @@ MemberKind = Literal["text", "picture", "package", ""]
 
 
 class PackageMember(NamedTuple):
-    """One item a package refers to; ``kind`` is '' when the package does not say."""
+    """One item a package refers to; ``kind`` is '' when the package does not say. ``via`` is
+    set at ingest, not by providers: the guid of the member package this member was expanded
+    from ('' when the package names it itself), so a later version of that inner package can
+    replace exactly its part of the story."""
 
     guid: str
     kind: MemberKind
+    via: str = ""
 
 
 @dataclass(frozen=True, slots=True)
