@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from kisha.wire.models import WireIngestError, WireItem, WirePackage, WirePicture
+from kisha.wire.models import WireIngestError, WireItem, WirePackage, WirePicture, WireSource
 from kisha.wire.providers import get_provider
 from kisha.wire.selectors import wire_item_pictures
 from kisha.wire.services import wire_ingest_bytes
@@ -188,6 +188,73 @@ def test_ninjs_association_to_itself_is_refused() -> None:
     assert not result.entries and "自分自身" in result.errors[0].message
 
 
+def gallery(uri: str, *members: dict, kind: str | None = "composite") -> dict:
+    found = {"uri": uri, "associations": list(members)}
+    return found | ({"type": kind} if kind else {})
+
+
+def picture_ref(uri: str, href: str = "") -> dict:
+    found = {"uri": uri, "type": "picture"}
+    if href:
+        found["renditions"] = [{"name": "main", "href": href}]
+    return found
+
+
+def test_ninjs_associations_nested_in_associations_are_read_in_order() -> None:
+    story = ninjs_story(
+        "urn:n:story",
+        [
+            picture_ref("urn:n:pic1"),
+            # A gallery holding a picture and a sidebar with a picture of its own, two deep.
+            gallery(
+                "urn:n:gallery",
+                picture_ref("urn:n:pic2", "https://img.example/n2.jpg"),
+                gallery("urn:n:side", picture_ref("urn:n:pic3"), kind="text"),
+            ),
+            picture_ref("urn:n:pic4"),
+        ],
+    )
+    result = get_provider("ninjs").parse(json.dumps([story]).encode())
+    (entry,) = result.entries
+    (pkg,) = result.packages
+    expected = ["urn:n:story", "urn:n:pic1", "urn:n:pic2", "urn:n:pic3", "urn:n:pic4"]
+    assert [m.guid for m in pkg.members] == expected
+    assert [p.guid for p in result.pictures] == ["urn:n:pic2"]
+    assert [image.url for image in entry.images] == ["https://img.example/n2.jpg"]
+    # A container without a type is a container, not a picture waiting to arrive.
+    story = ninjs_story("urn:n:s2", [gallery("urn:n:g2", picture_ref("urn:n:p"), kind=None)])
+    (pkg,) = get_provider("ninjs").parse(json.dumps([story]).encode()).packages
+    assert [m.guid for m in pkg.members] == ["urn:n:s2", "urn:n:p"]
+
+
+def test_ninjs_nested_association_to_the_story_or_too_deep_is_refused() -> None:
+    loop = ninjs_story("urn:n:story", [gallery("urn:n:g", picture_ref("urn:n:story"))])
+    result = get_provider("ninjs").parse(json.dumps([loop]).encode())
+    assert not result.entries and "自分自身" in result.errors[0].message
+    deep: dict = picture_ref("urn:n:bottom")
+    for level in range(12):
+        deep = gallery(f"urn:n:g{level}", deep)
+    result = get_provider("ninjs").parse(
+        json.dumps([ninjs_story("urn:n:deep", [deep]), ninjs_story("urn:n:fine", [])]).encode()
+    )
+    assert [e.guid for e in result.entries] == ["urn:n:fine"]
+    assert "入れ子が深すぎます" in result.errors[0].message
+
+
+def test_ninjs_nested_pictures_reach_the_story_on_ingest(db) -> None:
+    source = WireSource.objects.create(name="ninjs通信", format="ninjs")
+    story = ninjs_story("urn:n:story", [gallery("urn:n:g", picture_ref("urn:n:pic1"))])
+    wire_ingest_bytes(source=source, data=json.dumps([story]).encode(), origin="test")
+    picture = {
+        "uri": "urn:n:pic1",
+        "type": "picture",
+        "renditions": [{"name": "main", "href": "https://img.example/p1.jpg"}],
+    }
+    wire_ingest_bytes(source=source, data=json.dumps([picture]).encode(), origin="test")
+    item = WireItem.objects.get(source=source, guid="urn:n:story")
+    assert [p.url for p in wire_item_pictures(item=item).received] == ["https://img.example/p1.jpg"]
+
+
 def test_ninjs_embedded_pictures_alone_make_no_package() -> None:
     story = ninjs_story(
         "urn:n:story",
@@ -209,8 +276,6 @@ def test_ninjs_embedded_pictures_alone_make_no_package() -> None:
 
 @pytest.fixture
 def g2_source(db, world):
-    from kisha.wire.models import WireSource
-
     return WireSource.objects.create(name="G2通信", format="newsml", default_section=world)
 
 
