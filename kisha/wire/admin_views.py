@@ -36,7 +36,7 @@ from kisha.wire.desk import (
 )
 from kisha.wire.models import BannerState, WireItem, WireSource
 from kisha.wire.providers.common import sanitize_html
-from kisha.wire.selectors import wire_item_pictures, wire_item_versions
+from kisha.wire.selectors import picture_usage_terms, wire_item_pictures, wire_item_versions
 from kisha.wire.services import (
     WirePromoteError,
     wire_clear_cache,
@@ -311,6 +311,9 @@ class PromoteView(View):
             messages.error(request, str(exc))
             return redirect("wire_items:inspect", pk=item.pk)
         messages.success(request, f"下書き記事「{page.title}」を作成しました。")
+        # A picture's usage terms travel with it: the editor who places it is told here.
+        for terms in picture_usage_terms(item=item):
+            messages.warning(request, f"写真の利用条件: {terms}")
         return redirect("wagtailadmin_pages:edit", page.pk)
 
 

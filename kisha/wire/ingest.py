@@ -273,7 +273,17 @@ def _apply_chunk_once(
     return ChunkOutcome(summary, withdrawn)
 
 
-PICTURE_FIELDS = ["guid", "version", "content_hash", "url", "caption", "credit", "pubstatus"]
+PICTURE_FIELDS = [
+    "guid",
+    "version",
+    "content_hash",
+    "url",
+    "caption",
+    "credit",
+    "pubstatus",
+    "copyright_notice",
+    "usage_terms",
+]
 # A picture whose URL changed is fetched again.
 PICTURE_UPDATE_FIELDS = [*PICTURE_FIELDS, "download", "download_error"]
 PACKAGE_FIELDS = ["guid", "version", "content_hash", "format", "headline", "pubstatus"]

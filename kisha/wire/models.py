@@ -390,6 +390,9 @@ class WirePicture(models.Model):
     url = models.URLField("画像URL", max_length=4000)
     caption = models.TextField("キャプション", blank=True)
     credit = models.CharField("クレジット", max_length=300, blank=True)
+    # The picture's own rights statement, as sent: shown with it and told at 記事化.
+    copyright_notice = models.CharField("著作権表示", max_length=1000, blank=True, default="")
+    usage_terms = models.TextField("利用条件", blank=True, default="")
     pubstatus = models.CharField(
         "配信状態", max_length=10, choices=PUBSTATUS_CHOICES, default="usable"
     )

@@ -244,6 +244,8 @@ class StoryPicture:
     image: KishaImage | None = None
     download: str = ""
     download_error: str = ""
+    copyright_notice: str = ""
+    usage_terms: str = ""
 
 
 @dataclass(frozen=True)
@@ -329,6 +331,21 @@ def wire_item_pictures(*, item: WireItem) -> StoryPictures:
     return StoryPictures(package, result)
 
 
+def picture_usage_terms(*, item: WireItem) -> list[str]:
+    """The distinct usage terms (with the copyright notice, when sent) of the story's received
+    pictures, in order: what the editor must be told when the pictures go into a draft."""
+    found: list[str] = []
+    for picture in wire_item_pictures(item=item).received:
+        if not picture.usage_terms:
+            continue
+        terms = picture.usage_terms
+        if picture.copyright_notice:
+            terms = f"{terms}({picture.copyright_notice})"
+        if terms not in found:
+            found.append(terms)
+    return found
+
+
 def _story_picture(picture: WirePicture) -> StoryPicture:
     return StoryPicture(
         guid=picture.guid,
@@ -339,6 +356,8 @@ def _story_picture(picture: WirePicture) -> StoryPicture:
         image=picture.image,
         download=picture.download,
         download_error=picture.download_error,
+        copyright_notice=picture.copyright_notice,
+        usage_terms=picture.usage_terms,
     )
 
 

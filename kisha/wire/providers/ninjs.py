@@ -372,7 +372,8 @@ def picture_from_item(item: dict[str, Any]) -> WirePictureEntry:
         raise EntryInvalid("picture has no http(s) rendition to show")
     versioncreated = parse_datetime(d.get("versioncreated"), "versioncreated")
     version = parse_version(d.get("version"))
-    credit = d.get("by", d.get("byline")) or d.get("copyrightholder") or ""
+    rights = _rights(d)
+    credit = d.get("by", d.get("byline")) or rights["copyright_holder"] or ""
     return WirePictureEntry(
         guid=uri,
         version=version if version is not None else version_from_time(versioncreated),
@@ -380,6 +381,8 @@ def picture_from_item(item: dict[str, Any]) -> WirePictureEntry:
         caption=_summary(d) or _headline(d),
         credit=collapse(text_field(credit, "by"))[:300],
         pubstatus=parse_pubstatus(d.get("pubstatus")),
+        copyright_notice=rights["copyright_notice"],
+        usage_terms=rights["usage_terms"],
     )
 
 
