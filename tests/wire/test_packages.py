@@ -27,9 +27,11 @@ def text_item(guid: str, *, version: str = "1", headline: str = "港の朝市が
     </newsItem>"""
 
 
-def picture_item(guid: str, *, version: str = "1", status: str = "usable", href: str = "") -> str:
+def picture_item(
+    guid: str, *, version: str = "1", status: str = "usable", href: str = "", rights: str = ""
+) -> str:
     href = href or f"https://img.example/{guid.rsplit(':', 1)[-1]}.jpg"
-    return f"""<newsItem guid="{guid}" version="{version}" xmlns="{NAR}">
+    return f"""<newsItem guid="{guid}" version="{version}" xmlns="{NAR}">{rights}
       <itemMeta><itemClass qcode="ninat:picture"/><pubStatus qcode="stat:{status}"/></itemMeta>
       <contentMeta><headline>写真 {guid}</headline>
         <description role="drol:caption">説明 {guid}</description>
