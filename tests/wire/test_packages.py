@@ -9,12 +9,11 @@ import time
 
 import pytest
 
-from kisha.wire.models import WireIngestError, WireItem, WirePackage, WirePicture, WireSource
+from kisha.wire.factories import NAR, WireSourceFactory, g2_message
+from kisha.wire.models import WireIngestError, WireItem, WirePackage, WirePicture
 from kisha.wire.providers import get_provider
 from kisha.wire.selectors import wire_item_pictures
 from kisha.wire.services import wire_ingest_bytes
-
-NAR = "http://iptc.org/std/nar/2006-10-01/"
 
 
 def text_item(guid: str, *, version: str = "1", headline: str = "港の朝市が平日も") -> str:
@@ -68,11 +67,7 @@ MAIN = (
 )
 
 
-def message(*items: str) -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?><newsMessage xmlns="{NAR}">'
-        f"<itemSet>{''.join(items)}</itemSet></newsMessage>"
-    ).encode()
+message = g2_message
 
 
 # --- Parsing ------------------------------------------------------------------------------
@@ -244,7 +239,7 @@ def test_ninjs_nested_association_to_the_story_or_too_deep_is_refused() -> None:
 
 
 def test_ninjs_nested_pictures_reach_the_story_on_ingest(db) -> None:
-    source = WireSource.objects.create(name="ninjs通信", format="ninjs")
+    source = WireSourceFactory(name="ninjs通信")
     story = ninjs_story("urn:n:story", [gallery("urn:n:g", picture_ref("urn:n:pic1"))])
     wire_ingest_bytes(source=source, data=json.dumps([story]).encode(), origin="test")
     picture = {
@@ -274,11 +269,6 @@ def test_ninjs_embedded_pictures_alone_make_no_package() -> None:
 
 
 # --- Ingest --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def g2_source(db, world):
-    return WireSource.objects.create(name="G2通信", format="newsml", default_section=world)
 
 
 def ingest(source, *items: str):
