@@ -10,14 +10,15 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms.utils import flatatt
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views import View
 
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, Table
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -35,7 +36,7 @@ from kisha.wire.desk import (
 )
 from kisha.wire.models import BannerState, WireItem, WireSource
 from kisha.wire.providers.common import sanitize_html
-from kisha.wire.selectors import wire_item_pictures, wire_item_versions
+from kisha.wire.selectors import picture_usage_terms, wire_item_pictures, wire_item_versions
 from kisha.wire.services import (
     WirePromoteError,
     wire_clear_cache,
@@ -183,6 +184,38 @@ class PromotedColumn(PlainColumn):
         return "記事化済み" + ("(公開中)" if instance.article.live else "(下書き)")
 
 
+class DeskTable(Table):
+    """Wagtail's listing table written in Python: its template renders every cell through a
+    ``{% component %}`` tag, 400 template tags a page, which was most of a desk page's time.
+    The headers still use Wagtail's header template (sort links); the markup is the same."""
+
+    def render_html(self, parent_context=None):
+        context = {"table": self, "request": (parent_context or {}).get("request")}
+        columns = list(self.columns.values())
+        caption = self.get_caption()
+        header = mark_safe("".join(column.render_header_html(context) for column in columns))  # noqa: S308
+        rows = format_html_join(
+            "",
+            "<tr{}>{}</tr>",
+            (
+                (
+                    flatatt(self.get_row_attrs(instance)),
+                    mark_safe(  # noqa: S308 (each cell is built with format_html)
+                        "".join(column.render_cell_html(instance, context) for column in columns)
+                    ),
+                )
+                for instance in self.data
+            ),
+        )
+        return format_html(
+            "<table{}>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+            flatatt(self.attrs),
+            format_html('<caption class="w-sr-only">{}</caption>', caption) if caption else "",
+            header,
+            rows,
+        )
+
+
 class WireItemIndexView(IndexView):
     """The wire desk at volume (kisha.wire.desk): indexed filters, a bounded search, a
     bounded count, newest first (the only order an index serves at a million rows), times in
@@ -190,6 +223,7 @@ class WireItemIndexView(IndexView):
     (versions, 記事化), not the small edit form."""
 
     paginator_class = BoundedPaginator
+    table_class = DeskTable
     results_template_name = "wire/admin/item_results.html"
     filterset_class = WireItemFilterSet
     default_ordering = "-item_time"
@@ -277,6 +311,9 @@ class PromoteView(View):
             messages.error(request, str(exc))
             return redirect("wire_items:inspect", pk=item.pk)
         messages.success(request, f"下書き記事「{page.title}」を作成しました。")
+        # A picture's usage terms travel with it: the editor who places it is told here.
+        for terms in picture_usage_terms(item=item):
+            messages.warning(request, f"写真の利用条件: {terms}")
         return redirect("wagtailadmin_pages:edit", page.pk)
 
 

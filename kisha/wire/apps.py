@@ -14,6 +14,7 @@ class WireConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        # Django's idiom: these import models and the app registry, which is only ready here.
         from kisha.core.backup import register_backup_hooks
         from kisha.core.metrics import metrics_register
         from kisha.core.slots import register_slot

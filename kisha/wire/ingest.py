@@ -110,6 +110,10 @@ def entry_hash(entry: WireEntry | WirePictureEntry | WirePackageEntry) -> str:
     for name in _LATER_FIELDS:
         if fields.get(name) == "":
             del fields[name]
+    if (
+        "members" in fields
+    ):  # ``via`` came later too: a member the package names itself hashes as before
+        fields["members"] = [list(m) if m[2] else [m[0], m[1]] for m in fields["members"]]
     payload = json.dumps(fields, default=str, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -269,7 +273,17 @@ def _apply_chunk_once(
     return ChunkOutcome(summary, withdrawn)
 
 
-PICTURE_FIELDS = ["guid", "version", "content_hash", "url", "caption", "credit", "pubstatus"]
+PICTURE_FIELDS = [
+    "guid",
+    "version",
+    "content_hash",
+    "url",
+    "caption",
+    "credit",
+    "pubstatus",
+    "copyright_notice",
+    "usage_terms",
+]
 # A picture whose URL changed is fetched again.
 PICTURE_UPDATE_FIELDS = [*PICTURE_FIELDS, "download", "download_error"]
 PACKAGE_FIELDS = ["guid", "version", "content_hash", "format", "headline", "pubstatus"]
@@ -376,29 +390,38 @@ def expand_nested_packages(
 ) -> tuple[list[WirePackageEntry], list[tuple[str, str]]]:
     """Packages with their member packages expanded in place, and (guid, reason) for those
     refused. A member package is looked for in the same document first, then among the stored
-    ones (kept expanded, so one query answers them all); a member package not received yet stays
-    a "package" member (readers skip it) until the outer package is sent again. A package that
-    reaches itself, directly or through others, is refused with the path, and nothing of it is
-    stored; the other packages of the document are not affected."""
+    ones (one query answers them all); a member package not received yet stays a "package"
+    member (readers skip it) until it arrives, and then refresh_outer_packages expands it.
+    An expanded member package stays in the list as a "package" marker, followed by its members
+    marked ``via`` it, so its next version can replace them. A package that reaches itself,
+    directly or through others, is refused with the path, and nothing of it is stored; the
+    other packages of the document are not affected."""
     in_document = {package.guid: package for package in packages}
-    candidates = {
-        guid_digest(member.guid)
-        for package in packages
-        for member in package.members
-        if member.kind in ("package", "") and member.guid not in in_document
-    }
     stored: dict[str, list[PackageMember]] = {}
-    if candidates:
+    # Stored member packages, a level per query (their own member packages are stored too).
+    looked_up: set[str] = set()
+    lists = [package.members for package in packages]
+    for _level in range(MAX_PACKAGE_NESTING + 1):
+        candidates = {
+            guid_digest(member.guid)
+            for members in lists
+            for member in members
+            if member.kind in ("package", "") and member.guid not in in_document
+        } - looked_up
+        if not candidates:
+            break
+        looked_up |= candidates
         rows = WirePackage.objects.filter(source=source, guid_hash__in=candidates).prefetch_related(
             "members"
         )
+        lists = []
         for row in rows:
-            ordered = sorted(row.members.all(), key=lambda member: member.position)
-            stored[row.guid] = [PackageMember(m.guid, m.kind) for m in ordered]
+            stored[row.guid] = _direct_members(row)
+            lists.append(stored[row.guid])
 
     def members_of(guid: str) -> list[PackageMember] | None:
         if guid in in_document:
-            return list(in_document[guid].members)
+            return [m for m in in_document[guid].members if not m.via]
         return stored.get(guid)
 
     def expand(path: list[str]) -> list[PackageMember]:
@@ -417,7 +440,10 @@ def expand_nested_packages(
                 raise PackageRefused(
                     f"packages nested deeper than {MAX_PACKAGE_NESTING} / パッケージの入れ子が深すぎます"
                 )
-            result.extend(expand([*path, member.guid]))
+            result.append(PackageMember(member.guid, "package", member.via))
+            # Everything inside a direct member package is marked with that package.
+            via = member.via or member.guid
+            result.extend(m._replace(via=via) for m in expand([*path, member.guid]))
         return result
 
     expanded: list[WirePackageEntry] = []
@@ -437,6 +463,57 @@ def expand_nested_packages(
     return expanded, refused
 
 
+def _direct_members(row: WirePackage) -> list[PackageMember]:
+    """The members a stored package names itself (its member packages as markers), in order."""
+    ordered = sorted(row.members.all(), key=lambda member: member.position)
+    return [PackageMember(m.guid, m.kind) for m in ordered if not m.via]
+
+
+def refresh_outer_packages(*, source: WireSource, guids: Iterable[str]) -> list[tuple[str, str]]:
+    """Stored packages that name one of ``guids`` as a member (a member package that arrived,
+    or changed, after them) are expanded again from their own members, so the story follows
+    its inner package; then the packages naming those, up to MAX_PACKAGE_NESTING levels.
+    Returns (guid, reason) for an outer package that can no longer be expanded (it keeps its
+    members as they were)."""
+    pending = {guid_digest(guid) for guid in guids}
+    done: set[int] = set()
+    refused: list[tuple[str, str]] = []
+    for _level in range(MAX_PACKAGE_NESTING + 1):
+        if not pending:
+            break
+        outer_ids = (
+            WirePackageMember.objects.filter(
+                package__source=source, guid_hash__in=pending, via="", kind__in=("package", "")
+            )
+            .exclude(package_id__in=done)
+            .values_list("package_id", flat=True)
+            .distinct()
+        )
+        rows = list(WirePackage.objects.filter(pk__in=outer_ids).prefetch_related("members"))
+        if not rows:
+            break
+        entries = [
+            WirePackageEntry(
+                guid=row.guid,
+                version=row.version,
+                headline=row.headline,
+                members=tuple(_direct_members(row)),
+                pubstatus=row.pubstatus,
+                format=row.format,
+            )
+            for row in rows
+        ]
+        expanded, failed = expand_nested_packages(source=source, packages=entries)
+        refused.extend(failed)
+        by_guid = {entry.guid: entry for entry in expanded}
+        changed = [row for row in rows if row.guid in by_guid]
+        with transaction.atomic():
+            _write_members(changed, by_guid)
+        done.update(row.pk for row in rows)
+        pending = {row.guid_hash for row in changed}
+    return refused
+
+
 def apply_packages(*, source: WireSource, packages: list[WirePackageEntry]) -> IngestSummary:
     """Packages and their members; a new version replaces the member list (order included)."""
     return _retried(lambda: _apply_packages_once(source=source, packages=packages))
@@ -448,24 +525,35 @@ def _apply_packages_once(*, source: WireSource, packages: list[WirePackageEntry]
         summary, created, changed = _upsert(
             WirePackage, source=source, values=packages, fields=PACKAGE_FIELDS
         )
-        rows = [*created, *changed]
-        for row in rows:
-            row.story_guid_hash = guid_digest(_story_member(by_guid[row.guid]))
-        if rows:
-            _update_rows(rows, model=WirePackage, fields=["story_guid_hash"])
-        WirePackageMember.objects.filter(package__in=changed).delete()
-        WirePackageMember.objects.bulk_create(
-            WirePackageMember(
-                package=row,
-                position=position,
-                guid=member.guid,
-                guid_hash=guid_digest(member.guid),
-                kind=member.kind,
-            )
-            for row in rows
-            for position, member in enumerate(by_guid[row.guid].members)
-        )
+        _write_members([*created, *changed], by_guid, replace=changed)
     return summary
+
+
+def _write_members(
+    rows: list[WirePackage],
+    by_guid: dict[str, WirePackageEntry],
+    *,
+    replace: list[WirePackage] | None = None,
+) -> None:
+    """Store the (expanded) member list of each package row, replacing what ``replace`` rows
+    had (all of ``rows`` by default), and point each at its story."""
+    for row in rows:
+        row.story_guid_hash = guid_digest(_story_member(by_guid[row.guid]))
+    if rows:
+        _update_rows(rows, model=WirePackage, fields=["story_guid_hash"])
+    WirePackageMember.objects.filter(package__in=rows if replace is None else replace).delete()
+    WirePackageMember.objects.bulk_create(
+        WirePackageMember(
+            package=row,
+            position=position,
+            guid=member.guid,
+            guid_hash=guid_digest(member.guid),
+            kind=member.kind,
+            via=member.via,
+        )
+        for row in rows
+        for position, member in enumerate(by_guid[row.guid].members)
+    )
 
 
 def _update_rows(items: list, *, model=WireItem, fields: list[str] | None = None) -> None:

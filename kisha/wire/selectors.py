@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from prometheus_client.core import GaugeMetricFamily
+
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -242,6 +244,8 @@ class StoryPicture:
     image: KishaImage | None = None
     download: str = ""
     download_error: str = ""
+    copyright_notice: str = ""
+    usage_terms: str = ""
 
 
 @dataclass(frozen=True)
@@ -327,6 +331,21 @@ def wire_item_pictures(*, item: WireItem) -> StoryPictures:
     return StoryPictures(package, result)
 
 
+def picture_usage_terms(*, item: WireItem) -> list[str]:
+    """The distinct usage terms (with the copyright notice, when sent) of the story's received
+    pictures, in order: what the editor must be told when the pictures go into a draft."""
+    found: list[str] = []
+    for picture in wire_item_pictures(item=item).received:
+        if not picture.usage_terms:
+            continue
+        terms = picture.usage_terms
+        if picture.copyright_notice:
+            terms = f"{terms}({picture.copyright_notice})"
+        if terms not in found:
+            found.append(terms)
+    return found
+
+
 def _story_picture(picture: WirePicture) -> StoryPicture:
     return StoryPicture(
         guid=picture.guid,
@@ -337,6 +356,8 @@ def _story_picture(picture: WirePicture) -> StoryPicture:
         image=picture.image,
         download=picture.download,
         download_error=picture.download_error,
+        copyright_notice=picture.copyright_notice,
+        usage_terms=picture.usage_terms,
     )
 
 
@@ -372,8 +393,6 @@ def ingest_run_counts(*, since: dt.datetime) -> dict[str, int]:
 
 def ingest_metrics():
     """Wire ingest for /-/metrics (kisha.core.metrics), over the last INGEST_METRICS_HOURS."""
-    from prometheus_client.core import GaugeMetricFamily
-
     since = timezone.now() - dt.timedelta(hours=INGEST_METRICS_HOURS)
     items = GaugeMetricFamily(
         "kisha_wire_items_24h",

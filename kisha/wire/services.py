@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from kisha.core.cachetags import WIRE
+from kisha.core.frontend_cache import purge_after_commit
 from kisha.news.services import ArticleDraftError, article_draft_from_wire
 from kisha.wire.body import first_paragraph_text, html_to_blocks
 from kisha.wire.conf import conf
@@ -31,6 +33,7 @@ from kisha.wire.ingest import (
     embedded_pictures,
     expand_nested_packages,
     latest_per_guid,
+    refresh_outer_packages,
     section_resolver,
 )
 from kisha.wire.models import (
@@ -67,9 +70,6 @@ class WirePromoteError(Exception):
 def wire_clear_cache() -> None:
     """Forget the rendered ticker and banner so the next page shows the new state, and purge
     every cached copy of their fragments (tag `wire`)."""
-    from kisha.core.cachetags import WIRE
-    from kisha.core.frontend_cache import purge_after_commit
-
     cache.delete_many([TICKER_CACHE_KEY, BANNER_CACHE_KEY])
     purge_after_commit(tags=[WIRE])
 
@@ -172,6 +172,14 @@ def wire_ingest_bytes(
             summary.add(
                 apply_packages(source=source, packages=packages[start : start + CHUNK_SIZE])
             )
+        # Packages stored earlier that name one of these as a member follow its new members.
+        stale = refresh_outer_packages(source=source, guids=[package.guid for package in packages])
+        if stale:
+            summary.errors += len(stale)
+            WireIngestError.objects.bulk_create(
+                WireIngestError(run=run, source=source, guid=guid[:2000], message=message[:10_000])
+                for guid, message in stale
+            )
         # Pictures inside text items (NITF media, ninjs renditions) are downloaded like picture
         # items, keyed by their URL; they are not counted as items of the document.
         embedded = latest_per_guid(embedded_pictures(entries))
@@ -197,6 +205,7 @@ def _queue_picture_downloads(source: WireSource) -> None:
     picture server must never hold up the text of the same poll."""
     if not conf("KISHA_WIRE_DOWNLOAD_PICTURES"):
         return
+    # Imported here: kisha.wire.tasks imports this module (its tasks wrap these services).
     from kisha.wire.tasks import wire_download_pictures
 
     source_id = source.pk

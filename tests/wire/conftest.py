@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from kisha.wire.factories import WireSourceFactory
+from kisha.wire.models import WireSubjectMapping
+
 Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
 
 
@@ -112,12 +115,16 @@ def ninjs_batch(*items: dict) -> bytes:
 
 
 @pytest.fixture
-def source(db, world, business):
-    from kisha.wire.models import WireSource, WireSubjectMapping
-
-    wire_source = WireSource.objects.create(
-        name="ロイター", format="ninjs", credit="ロイター", default_section=world
+def g2_source(db, world):
+    """A NewsML-G2 agency whose items go to ワールド, credited サンプル通信."""
+    return WireSourceFactory(
+        name="G2通信", format="newsml", credit="サンプル通信", default_section=world
     )
+
+
+@pytest.fixture
+def source(db, world, business):
+    wire_source = WireSourceFactory(name="ロイター", default_section=world)
     WireSubjectMapping.objects.create(
         source=wire_source, code="subj:04000000", section=business, sort_order=0
     )

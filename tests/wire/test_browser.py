@@ -232,7 +232,12 @@ def test_a_package_shows_its_pictures_and_promotes_with_them(
         data=message(
             text_item("urn:story", headline="港町の朝市、三十年ぶりに平日開催へ"),
             picture_item("urn:pic:1", href=local_server.url("/a.jpg")),
-            picture_item("urn:pic:2", href=local_server.url("/b.jpg")),
+            picture_item(
+                "urn:pic:2",
+                href=local_server.url("/b.jpg"),
+                rights="<rightsInfo><copyrightNotice>© 2026 サンプル通信</copyrightNotice>"
+                "<usageTerms>この記事に限り使用可</usageTerms></rightsInfo>",
+            ),
             package("urn:pkg", MAIN),
         ),
     )
@@ -249,6 +254,9 @@ def test_a_package_shows_its_pictures_and_promotes_with_them(
             0
         ).inner_text() or "サンプル通信/写真部" in (pictures.nth(0).inner_text())
         assert "未着: urn:pic:3" in pictures.nth(2).inner_text()
+        expect(pictures.nth(1).locator("[data-wire-picture-terms]")).to_have_text(
+            "利用条件: この記事に限り使用可"
+        )
         expect(page.locator("[data-wire-waiting]")).to_contain_text("未着の写真が1件")
         assert page.locator("[data-wire-pictures] img").count() == 2
         # The admin scrolls inside its own container: bring the pictures into the shot.
@@ -259,4 +267,8 @@ def test_a_package_shows_its_pictures_and_promotes_with_them(
     draft = ArticlePage.objects.get()
     assert draft.hero_image is not None and draft.hero_caption == "説明 urn:pic:1"
     assert [b.block_type for b in draft.body][-1] == "image"
+    # The picture's terms travel with it: the editor is told next to the new draft.
+    expect(
+        page.get_by_text("写真の利用条件: この記事に限り使用可(© 2026 サンプル通信)")
+    ).to_be_visible()
     screenshot(page, "wire-admin-package-promoted-phone")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kisha.wire.factories import NAR, g2_message
 from kisha.wire.providers import WireFormatError, get_provider
-
-NAR = "http://iptc.org/std/nar/2006-10-01/"
 
 
 def news_item(
@@ -38,11 +37,7 @@ def news_item(
 
 
 def message(*items: str) -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?><newsMessage xmlns="{NAR}">'
-        f"<header><sent>2025-11-04T06:00:00Z</sent></header>"
-        f"<itemSet>{''.join(items)}</itemSet></newsMessage>"
-    ).encode()
+    return g2_message(*items, sent="2025-11-04T06:00:00Z")
 
 
 NITF = """<inlineXML contenttype="application/nitf+xml">

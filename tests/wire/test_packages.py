@@ -9,12 +9,11 @@ import time
 
 import pytest
 
+from kisha.wire.factories import NAR, WireSourceFactory, g2_message
 from kisha.wire.models import WireIngestError, WireItem, WirePackage, WirePicture
 from kisha.wire.providers import get_provider
 from kisha.wire.selectors import wire_item_pictures
 from kisha.wire.services import wire_ingest_bytes
-
-NAR = "http://iptc.org/std/nar/2006-10-01/"
 
 
 def text_item(guid: str, *, version: str = "1", headline: str = "港の朝市が平日も") -> str:
@@ -27,9 +26,11 @@ def text_item(guid: str, *, version: str = "1", headline: str = "港の朝市が
     </newsItem>"""
 
 
-def picture_item(guid: str, *, version: str = "1", status: str = "usable", href: str = "") -> str:
+def picture_item(
+    guid: str, *, version: str = "1", status: str = "usable", href: str = "", rights: str = ""
+) -> str:
     href = href or f"https://img.example/{guid.rsplit(':', 1)[-1]}.jpg"
-    return f"""<newsItem guid="{guid}" version="{version}" xmlns="{NAR}">
+    return f"""<newsItem guid="{guid}" version="{version}" xmlns="{NAR}">{rights}
       <itemMeta><itemClass qcode="ninat:picture"/><pubStatus qcode="stat:{status}"/></itemMeta>
       <contentMeta><headline>写真 {guid}</headline>
         <description role="drol:caption">説明 {guid}</description>
@@ -66,11 +67,7 @@ MAIN = (
 )
 
 
-def message(*items: str) -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?><newsMessage xmlns="{NAR}">'
-        f"<itemSet>{''.join(items)}</itemSet></newsMessage>"
-    ).encode()
+message = g2_message
 
 
 # --- Parsing ------------------------------------------------------------------------------
@@ -188,6 +185,73 @@ def test_ninjs_association_to_itself_is_refused() -> None:
     assert not result.entries and "自分自身" in result.errors[0].message
 
 
+def gallery(uri: str, *members: dict, kind: str | None = "composite") -> dict:
+    found = {"uri": uri, "associations": list(members)}
+    return found | ({"type": kind} if kind else {})
+
+
+def picture_ref(uri: str, href: str = "") -> dict:
+    found = {"uri": uri, "type": "picture"}
+    if href:
+        found["renditions"] = [{"name": "main", "href": href}]
+    return found
+
+
+def test_ninjs_associations_nested_in_associations_are_read_in_order() -> None:
+    story = ninjs_story(
+        "urn:n:story",
+        [
+            picture_ref("urn:n:pic1"),
+            # A gallery holding a picture and a sidebar with a picture of its own, two deep.
+            gallery(
+                "urn:n:gallery",
+                picture_ref("urn:n:pic2", "https://img.example/n2.jpg"),
+                gallery("urn:n:side", picture_ref("urn:n:pic3"), kind="text"),
+            ),
+            picture_ref("urn:n:pic4"),
+        ],
+    )
+    result = get_provider("ninjs").parse(json.dumps([story]).encode())
+    (entry,) = result.entries
+    (pkg,) = result.packages
+    expected = ["urn:n:story", "urn:n:pic1", "urn:n:pic2", "urn:n:pic3", "urn:n:pic4"]
+    assert [m.guid for m in pkg.members] == expected
+    assert [p.guid for p in result.pictures] == ["urn:n:pic2"]
+    assert [image.url for image in entry.images] == ["https://img.example/n2.jpg"]
+    # A container without a type is a container, not a picture waiting to arrive.
+    story = ninjs_story("urn:n:s2", [gallery("urn:n:g2", picture_ref("urn:n:p"), kind=None)])
+    (pkg,) = get_provider("ninjs").parse(json.dumps([story]).encode()).packages
+    assert [m.guid for m in pkg.members] == ["urn:n:s2", "urn:n:p"]
+
+
+def test_ninjs_nested_association_to_the_story_or_too_deep_is_refused() -> None:
+    loop = ninjs_story("urn:n:story", [gallery("urn:n:g", picture_ref("urn:n:story"))])
+    result = get_provider("ninjs").parse(json.dumps([loop]).encode())
+    assert not result.entries and "自分自身" in result.errors[0].message
+    deep: dict = picture_ref("urn:n:bottom")
+    for level in range(12):
+        deep = gallery(f"urn:n:g{level}", deep)
+    result = get_provider("ninjs").parse(
+        json.dumps([ninjs_story("urn:n:deep", [deep]), ninjs_story("urn:n:fine", [])]).encode()
+    )
+    assert [e.guid for e in result.entries] == ["urn:n:fine"]
+    assert "入れ子が深すぎます" in result.errors[0].message
+
+
+def test_ninjs_nested_pictures_reach_the_story_on_ingest(db) -> None:
+    source = WireSourceFactory(name="ninjs通信")
+    story = ninjs_story("urn:n:story", [gallery("urn:n:g", picture_ref("urn:n:pic1"))])
+    wire_ingest_bytes(source=source, data=json.dumps([story]).encode(), origin="test")
+    picture = {
+        "uri": "urn:n:pic1",
+        "type": "picture",
+        "renditions": [{"name": "main", "href": "https://img.example/p1.jpg"}],
+    }
+    wire_ingest_bytes(source=source, data=json.dumps([picture]).encode(), origin="test")
+    item = WireItem.objects.get(source=source, guid="urn:n:story")
+    assert [p.url for p in wire_item_pictures(item=item).received] == ["https://img.example/p1.jpg"]
+
+
 def test_ninjs_embedded_pictures_alone_make_no_package() -> None:
     story = ninjs_story(
         "urn:n:story",
@@ -205,13 +269,6 @@ def test_ninjs_embedded_pictures_alone_make_no_package() -> None:
 
 
 # --- Ingest --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def g2_source(db, world):
-    from kisha.wire.models import WireSource
-
-    return WireSource.objects.create(name="G2通信", format="newsml", default_section=world)
 
 
 def ingest(source, *items: str):
@@ -331,7 +388,8 @@ def test_a_package_inside_a_package_is_one_story_in_order(g2_source):
         *(picture_item(f"urn:pic:{n}") for n in (1, 2, 3, 9)),
     )
     assert summary.errors == 0
-    expected = ["urn:story", "urn:pic:1", "urn:pic:2", "urn:pic:3", "urn:pic:9"]
+    # The member package stays as a marker (readers skip it) before its members.
+    expected = ["urn:pkg", "urn:story", "urn:pic:1", "urn:pic:2", "urn:pic:3", "urn:pic:9"]
     assert member_guids(g2_source, "urn:outer") == expected
 
 
@@ -341,6 +399,7 @@ def test_a_stored_inner_package_is_expanded_when_the_outer_one_arrives(g2_source
     ingest(g2_source, outer("urn:outer", ref("urn:pic:0", "picture"), ref("urn:pkg")))
     assert member_guids(g2_source, "urn:outer") == [
         "urn:pic:0",
+        "urn:pkg",
         "urn:story",
         "urn:pic:1",
         "urn:pic:2",
@@ -370,3 +429,56 @@ def test_a_cycle_through_a_stored_package_is_refused(g2_source):
     assert summary.errors == 1
     assert "urn:b → urn:a → urn:b" in WireIngestError.objects.get().message
     assert not WirePackage.objects.filter(guid="urn:b").exists()
+
+
+def test_an_inner_package_arriving_after_the_outer_one_completes_the_story(g2_source):
+    # The outer package names urn:pkg before it has arrived: nothing of it is known yet.
+    ingest(g2_source, outer("urn:outer", ref("urn:pkg", "composite"), ref("urn:pic:9", "picture")))
+    assert member_guids(g2_source, "urn:outer") == ["urn:pkg", "urn:pic:9"]
+    ingest(g2_source, package("urn:pkg", MAIN), text_item("urn:story"))
+    assert member_guids(g2_source, "urn:outer") == [
+        "urn:pkg",
+        "urn:story",
+        "urn:pic:1",
+        "urn:pic:2",
+        "urn:pic:3",
+        "urn:pic:9",
+    ]
+    row = WirePackage.objects.get(guid="urn:outer")
+    assert row.story_guid_hash == WireItem.objects.get(guid="urn:story").guid_hash
+
+
+def test_a_new_version_of_an_inner_package_updates_the_outer_story(g2_source):
+    ingest(
+        g2_source,
+        package("urn:pkg", MAIN),
+        outer("urn:outer", ref("urn:pkg", "composite"), ref("urn:pic:9", "picture")),
+        outer("urn:top", ref("urn:outer", "composite")),
+        text_item("urn:story"),
+        *(picture_item(f"urn:pic:{n}") for n in (1, 2, 3, 4, 9)),
+    )
+    changed = (
+        f'<group id="G1">{ref("urn:story", "text")}{ref("urn:pic:4", "picture")}'
+        f"{ref('urn:pic:1', 'picture')}</group>"
+    )
+    summary = ingest(g2_source, package("urn:pkg", changed, version="2"))
+    assert summary.updated == 1 and summary.errors == 0
+    # The inner package's part is replaced in place; the outer's own members stay.
+    expected = ["urn:pkg", "urn:story", "urn:pic:4", "urn:pic:1", "urn:pic:9"]
+    assert member_guids(g2_source, "urn:outer") == expected
+    # … and two levels up, through the outer package.
+    assert member_guids(g2_source, "urn:top") == ["urn:outer", *expected]
+    # The story a reader sees follows the new version.
+    item = WireItem.objects.get(guid="urn:story")
+    assert [p.guid for p in wire_item_pictures(item=item).pictures][:2] == [
+        "urn:pic:4",
+        "urn:pic:1",
+    ]
+
+
+def test_an_inner_package_that_would_close_a_cycle_leaves_the_outer_as_it_was(g2_source):
+    ingest(g2_source, outer("urn:outer", ref("urn:story", "text"), ref("urn:pkg", "composite")))
+    # urn:pkg names urn:outer: refused (a cycle through the stored package), outer unchanged.
+    summary = ingest(g2_source, outer("urn:pkg", ref("urn:pic:1", "picture"), ref("urn:outer")))
+    assert summary.errors == 1 and not WirePackage.objects.filter(guid="urn:pkg").exists()
+    assert member_guids(g2_source, "urn:outer") == ["urn:story", "urn:pkg"]

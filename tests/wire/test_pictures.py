@@ -73,15 +73,6 @@ def picture_server(local_server: LocalServer, settings):
 
 
 @pytest.fixture
-def g2_source(db, world):
-    from kisha.wire.models import WireSource
-
-    return WireSource.objects.create(
-        name="G2通信", format="newsml", credit="サンプル通信", default_section=world
-    )
-
-
-@pytest.fixture
 def ingest(django_capture_on_commit_callbacks):
     """Ingest and run what waits for the commit (the download task, immediate in tests)."""
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
 from kisha.wire.ingest import entry_hash
-from kisha.wire.models import WireIngestError, WireItem
+from kisha.wire.models import WireIngestError, WireItem, WirePicture
 from kisha.wire.providers import get_provider
 from kisha.wire.services import wire_ingest_bytes, wire_item_promote
 from tests.wire.conftest import ninjs_batch, ninjs_item
@@ -129,3 +132,63 @@ def test_credit_is_the_source_alone_when_rights_say_nothing_more(source, django_
     )
     page = wire_item_promote(item=WireItem.objects.get(), editor=user)
     assert page.wire_credit == "ロイター"
+
+
+def _ninjs_story_with_picture(picture_rights: dict) -> bytes:
+    story = ninjs_item("urn:rights:story", headline="港に新しい灯台")
+    story["associations"] = [{"name": "main", "uri": "urn:rights:pic", "type": "picture"}]
+    picture = {
+        "uri": "urn:rights:pic",
+        "type": "picture",
+        "version": "1",
+        "headline": "灯台の写真",
+        "renditions": [{"name": "main", "href": "https://img.example/lighthouse.jpg"}],
+        **picture_rights,
+    }
+    return ninjs_batch(story, picture)
+
+
+def test_g2_picture_keeps_its_own_rights() -> None:
+    picture = f"""<newsItem guid="urn:rights:g2pic" version="1" xml:lang="ja" xmlns="{NAR}">
+      <rightsInfo><copyrightHolder><name>キシャ写真部</name></copyrightHolder>
+        <copyrightNotice>© 2026 キシャ写真部</copyrightNotice>
+        <usageTerms>この記事に限り使用可</usageTerms></rightsInfo>
+      <itemMeta><itemClass qcode="ninat:picture"/><pubStatus qcode="stat:usable"/></itemMeta>
+      <contentMeta><headline>写真</headline></contentMeta>
+      <contentSet><remoteContent href="https://img.example/p.jpg"/></contentSet>
+    </newsItem>""".encode()
+    (entry,) = get_provider("newsml").parse(picture).pictures
+    assert entry.usage_terms == "この記事に限り使用可"
+    assert entry.copyright_notice == "© 2026 キシャ写真部"
+    assert entry.credit == "キシャ写真部"  # no creditline: the holder is the credit
+
+
+@pytest.mark.django_db
+def test_picture_terms_show_on_the_item_and_are_told_at_promotion(
+    client, django_user_model, source, business
+) -> None:
+    user = django_user_model.objects.create_superuser("desk", "desk@example.com", "pw")
+    client.force_login(user)
+    rights = {"usageterms": "一回限りの使用可", "copyrightnotice": "© 2026 キシャ写真部"}
+    wire_ingest_bytes(source=source, data=_ninjs_story_with_picture(rights))
+    picture = WirePicture.objects.get()
+    assert (picture.usage_terms, picture.copyright_notice) == (
+        "一回限りの使用可",
+        "© 2026 キシャ写真部",
+    )
+    item = WireItem.objects.get()
+    inspect = client.get(f"/admin/wire/items/inspect/{item.pk}/").content.decode()
+    assert "data-wire-picture-terms" in inspect and "一回限りの使用可" in inspect
+    response = client.post(reverse("wire_items:promote", args=(item.pk,)))
+    assert response.status_code == 302
+    told = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "写真の利用条件: 一回限りの使用可(© 2026 キシャ写真部)" in told
+    # Hostile rights on the picture: refused with a reason, the story itself still stored.
+    WireItem.objects.all().delete()
+    WirePicture.objects.all().delete()
+    summary = wire_ingest_bytes(
+        source=source, data=_ninjs_story_with_picture({"usageterms": {"x": 1}})
+    )
+    assert summary.errors == 1 and WireItem.objects.count() == 1
+    assert not WirePicture.objects.exists()
+    assert "usageterms" in WireIngestError.objects.latest("id").message

@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 
+from django.conf import settings
+
 from kisha.wire.conf import conf
 from kisha.wire.providers.base import (
     EntryError,
@@ -75,13 +77,8 @@ PROVIDERS: dict[str, type[WireProvider]] = load_providers(DEFAULT_PROVIDER_PATHS
 
 
 def _settings_paths() -> dict[str, str]:
-    try:
-        from django.conf import settings
-    except ImportError:  # Django is optional for the providers themselves
+    if not settings.configured:  # the providers run as plain Python too (tests, scripts)
         return {}
-    if not settings.configured:
-        return {}
-
     return dict(conf("KISHA_WIRE_PROVIDERS") or {})
 
 

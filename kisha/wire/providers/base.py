@@ -127,12 +127,18 @@ class WirePictureEntry:
     caption: str = ""
     credit: str = ""
     pubstatus: PubStatus = "usable"
+    # The picture's own rights (G2 rightsInfo, ninjs copyrightnotice/usageterms), shown with it
+    # on the item view and told to the editor who makes the draft.
+    copyright_notice: str = ""
+    usage_terms: str = ""
 
     def __post_init__(self) -> None:
         _check_text("guid", self.guid, MAX_GUID, required=True)
         _check_text("url", self.url, MAX_URL, required=True)
         _check_text("caption", self.caption, MAX_SUMMARY)
         _check_text("credit", self.credit, MAX_BYLINE)
+        _check_text("copyright notice", self.copyright_notice, MAX_RIGHTS)
+        _check_text("usage terms", self.usage_terms, MAX_SUMMARY)
         if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 0:
             raise EntryInvalid(f"version must be a non-negative integer, got {self.version!r}")
         if self.pubstatus not in PUBSTATUSES:
@@ -145,10 +151,14 @@ MemberKind = Literal["text", "picture", "package", ""]
 
 
 class PackageMember(NamedTuple):
-    """One item a package refers to; ``kind`` is '' when the package does not say."""
+    """One item a package refers to; ``kind`` is '' when the package does not say. ``via`` is
+    set at ingest, not by providers: the guid of the member package this member was expanded
+    from ('' when the package names it itself), so a later version of that inner package can
+    replace exactly its part of the story."""
 
     guid: str
     kind: MemberKind
+    via: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -214,13 +214,16 @@ def picture_from_item(item: etree._Element, *, base_url: str | None = None) -> W
     ) or _pick_text(_children(content_meta, "headline"), language)
     credit = collapse(_text(_child(content_meta, "creditline"))) or _byline(content_meta, language)
     version = parse_version(item.get("version"))
+    rights = _rights(item, language)
     return WirePictureEntry(
         guid=guid,
         version=1 if version is None else version,
         url=best[2],
         caption=caption[:MAX_SUMMARY],
-        credit=credit[:300],
+        credit=(credit or rights.get("copyright_holder", ""))[:300],
         pubstatus=_status(item),
+        copyright_notice=rights.get("copyright_notice", ""),
+        usage_terms=rights.get("usage_terms", ""),
     )
 
 

@@ -322,8 +322,26 @@ def _rendition_url(renditions: object) -> str:
     return best[2] if best else ""
 
 
-def _images(d: dict[str, Any]) -> Iterable[WireImage]:
+# Associations inside associations (a gallery or a sidebar with its own pictures) are read
+# this deep; deeper is refused as an entry error rather than silently cut.
+MAX_ASSOCIATION_DEPTH = 8
+
+
+def _associations(d: dict[str, Any], depth: int = 1) -> Iterable[dict[str, Any]]:
+    """Every association of an item, depth first in document order: an association's own
+    associations follow it, so a story's gallery brings its pictures in the gallery's order."""
+    if depth > MAX_ASSOCIATION_DEPTH:
+        raise EntryInvalid(
+            f"associations nested deeper than {MAX_ASSOCIATION_DEPTH} / 関連付けの入れ子が深すぎます"
+        )
     for _name, assoc in _named(d.get("associations"), "associations"):
+        yield assoc
+        if assoc.get("associations") is not None:
+            yield from _associations(assoc, depth + 1)
+
+
+def _images(d: dict[str, Any]) -> Iterable[WireImage]:
+    for assoc in _associations(d):
         kind = assoc.get("type")
         if not isinstance(kind, str) or kind not in IMAGE_TYPES:
             continue
@@ -354,7 +372,8 @@ def picture_from_item(item: dict[str, Any]) -> WirePictureEntry:
         raise EntryInvalid("picture has no http(s) rendition to show")
     versioncreated = parse_datetime(d.get("versioncreated"), "versioncreated")
     version = parse_version(d.get("version"))
-    credit = d.get("by", d.get("byline")) or d.get("copyrightholder") or ""
+    rights = _rights(d)
+    credit = d.get("by", d.get("byline")) or rights["copyright_holder"] or ""
     return WirePictureEntry(
         guid=uri,
         version=version if version is not None else version_from_time(versioncreated),
@@ -362,6 +381,8 @@ def picture_from_item(item: dict[str, Any]) -> WirePictureEntry:
         caption=_summary(d) or _headline(d),
         credit=collapse(text_field(credit, "by"))[:300],
         pubstatus=parse_pubstatus(d.get("pubstatus")),
+        copyright_notice=rights["copyright_notice"],
+        usage_terms=rights["usage_terms"],
     )
 
 
@@ -378,11 +399,13 @@ def package_from_associations(
     members: list[PackageMember] = [PackageMember(entry.guid, "text")]
     pictures: list[WirePictureEntry] = []
     by_reference = False
-    for _name, assoc in _named(d.get("associations"), "associations"):
+    for assoc in _associations(d):
         kind = assoc.get("type")
         uri = assoc.get("uri")
         if kind is not None and not (isinstance(kind, str) and kind in IMAGE_TYPES):
             continue
+        if kind is None and assoc.get("associations") is not None:
+            continue  # a container without a type: its pictures follow it
         if not isinstance(uri, str) or not uri.strip():
             continue
         if uri.strip() == entry.guid:
