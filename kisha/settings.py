@@ -5,6 +5,7 @@ that every worker shares and database-backed counters, so `make demo` needs no s
 SECRET_KEY and friends; nothing else differs (see docs/operations.md for the full table).
 """
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +13,9 @@ from pathlib import Path
 import dj_database_url
 from csp import constants as csp_constants
 
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -85,8 +88,6 @@ DEBUG = config_bool("DEBUG", False)
 def _local_secret_key() -> str:
     """Without SECRET_KEY, keep a random key in var/ so a single machine's sessions survive
     restarts. Several application servers must share one key: set SECRET_KEY for them."""
-    from django.core.management.utils import get_random_secret_key
-
     path = BASE_DIR / "var" / "secret_key"
     try:
         return path.read_text().strip()
@@ -324,8 +325,6 @@ AUTH_PASSWORD_VALIDATORS = [
 # a second per user made or login checked on a loaded 2-core CI machine. Never set it anywhere
 # else: MD5 is no way to store a password.
 if config_bool("KISHA_TEST_MD5_PASSWORDS"):
-    from django.conf import global_settings
-
     PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         *global_settings.PASSWORD_HASHERS,
@@ -554,8 +553,6 @@ def _frontend_cache() -> dict[str, dict]:
         }
     distribution = config("KISHA_CLOUDFRONT_DISTRIBUTION_ID")
     if distribution:
-        import importlib.util
-
         if importlib.util.find_spec("boto3") is None:
             raise ImproperlyConfigured(
                 "The environment variable KISHA_CLOUDFRONT_DISTRIBUTION_ID needs boto3, which is "

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils.encoding import iri_to_uri
 
 from wagtail.images.models import Filter
@@ -188,9 +190,6 @@ def series_detail(*, series: SeriesPage, number: str | int = 1) -> dict:
     page's articles with their photos (two), and nested series when there are any. Only the
     page's entries are built, so a series of 500 costs about what one of 30 does. A malformed
     or out-of-range `number` is Http404 (kisha.core.pagination.paginate)."""
-    from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-    from django.http import Http404
-
     seasons = list(series.seasons.order_by("number"))
     rows = list(
         SeriesItem.objects.filter(series_id=series.id)
