@@ -320,11 +320,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# The test runs alone (tests/conftest.py, and tests/processes.py for the servers they start) set
-# KISHA_TEST_MD5_PASSWORDS: Django's MD5 hasher instead of PBKDF2's million rounds, which cost
-# a second per user made or login checked on a loaded 2-core CI machine. Never set it anywhere
-# else: MD5 is no way to store a password.
+# The servers the tests start (tests/processes.py) set KISHA_TEST_MD5_PASSWORDS: Django's MD5
+# hasher instead of PBKDF2's million rounds, which cost a second per user made or login checked
+# on a loaded 2-core CI machine (the test process itself overrides the hashers in
+# tests/plugins/core.py). MD5 is no way to store a password, so the setting is refused unless the
+# database is a test database: Django names PostgreSQL's test_<name>, and Kisha's SQLite test
+# file is var/test-<pid>.sqlite3. A production process with it set does not start.
 if config_bool("KISHA_TEST_MD5_PASSWORDS"):
+    if not Path(str(DATABASES["default"]["NAME"])).name.startswith(("test_", "test-")):
+        raise ImproperlyConfigured(
+            "KISHA_TEST_MD5_PASSWORDS is only for the test suite's own servers, against a test "
+            f"database (test_… or test-…); this one is {DATABASES['default']['NAME']!r}. "
+            "Unset it: passwords must not be stored as MD5."
+        )
     PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         *global_settings.PASSWORD_HASHERS,

@@ -52,6 +52,16 @@ def start(**env: str) -> subprocess.CompletedProcess:
         ({"KISHA_WIRE_TICKER_SECONDS": "0"}, "KISHA_WIRE_TICKER_SECONDS must be at least 1"),
         ({"KISHA_WIRE_BANNER_HOURS": "three"}, "KISHA_WIRE_BANNER_HOURS must be a number of hours"),
         ({"KISHA_WIRE_ALLOW_PRIVATE_FETCH": "si"}, "KISHA_WIRE_ALLOW_PRIVATE_FETCH must be one of"),
+        # MD5 passwords only against a test database: production's SQLite file and PostgreSQL.
+        ({"KISHA_TEST_MD5_PASSWORDS": "1"}, "KISHA_TEST_MD5_PASSWORDS is only for the test suite"),
+        (
+            {"KISHA_TEST_MD5_PASSWORDS": "1", "DATABASE_URL": "postgres://kisha@db/kisha"},
+            "this one is 'kisha'",
+        ),
+        (
+            {"KISHA_TEST_MD5_PASSWORDS": "1", "SQLITE_PATH": "/srv/kisha/test/kisha.sqlite3"},
+            "passwords must not be stored as MD5",
+        ),
     ],
 )
 def test_a_bad_variable_stops_the_start_with_one_clear_sentence(env, message):
@@ -65,6 +75,28 @@ def test_good_values_start():
     result = start(KISHA_HTTPS="off", KISHA_PAGE_CACHE_SECONDS="120", KISHA_CACHE_TIMEOUT="0.5")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_md5_passwords_start_only_against_a_test_database(tmp_path):
+    """What the servers the tests start run with (tests/processes.py): MD5 first, PBKDF2 still
+    checked; the pytest-django test database names both pass the guard."""
+    read = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.PASSWORD_HASHERS[0].rsplit('.', 1)[-1])"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("KISHA_", "DATABASE_"))}
+    env = {**clean, "DJANGO_SETTINGS_MODULE": "kisha.settings", "KISHA_TEST_MD5_PASSWORDS": "1"}
+    for database in (
+        {"SQLITE_PATH": str(tmp_path / "test-4242.sqlite3")},
+        {"DATABASE_URL": "postgres://kisha@127.0.0.1:5432/test_kisha"},
+    ):
+        run = subprocess.run(
+            [sys.executable, "-c", read], cwd=ROOT, env={**env, **database}, capture_output=True
+        )
+        assert run.stdout.split() == [b"MD5PasswordHasher"], run.stderr
+    env.pop("KISHA_TEST_MD5_PASSWORDS")
+    default = subprocess.run([sys.executable, "-c", read], cwd=ROOT, env=env, capture_output=True)
+    assert default.stdout.split() == [b"PBKDF2PasswordHasher"], default.stderr
 
 
 def test_the_wire_settings_come_from_the_environment():
