@@ -5,6 +5,7 @@ that every worker shares and database-backed counters, so `make demo` needs no s
 SECRET_KEY and friends; nothing else differs (see docs/operations.md for the full table).
 """
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +13,9 @@ from pathlib import Path
 import dj_database_url
 from csp import constants as csp_constants
 
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -85,8 +88,6 @@ DEBUG = config_bool("DEBUG", False)
 def _local_secret_key() -> str:
     """Without SECRET_KEY, keep a random key in var/ so a single machine's sessions survive
     restarts. Several application servers must share one key: set SECRET_KEY for them."""
-    from django.core.management.utils import get_random_secret_key
-
     path = BASE_DIR / "var" / "secret_key"
     try:
         return path.read_text().strip()
@@ -322,7 +323,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # The servers the tests start (tests/processes.py) set KISHA_TEST_MD5_PASSWORDS: Django's MD5
 # hasher instead of PBKDF2's million rounds, which cost a second per user made or login checked
 # on a loaded 2-core CI machine (the test process itself overrides the hashers in
-# tests/conftest.py). MD5 is no way to store a password, so the setting is refused unless the
+# tests/plugins/core.py). MD5 is no way to store a password, so the setting is refused unless the
 # database is a test database: Django names PostgreSQL's test_<name>, and Kisha's SQLite test
 # file is var/test-<pid>.sqlite3. A production process with it set does not start.
 if config_bool("KISHA_TEST_MD5_PASSWORDS"):
@@ -332,8 +333,6 @@ if config_bool("KISHA_TEST_MD5_PASSWORDS"):
             f"database (test_… or test-…); this one is {DATABASES['default']['NAME']!r}. "
             "Unset it: passwords must not be stored as MD5."
         )
-    from django.conf import global_settings
-
     PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         *global_settings.PASSWORD_HASHERS,
@@ -562,8 +561,6 @@ def _frontend_cache() -> dict[str, dict]:
         }
     distribution = config("KISHA_CLOUDFRONT_DISTRIBUTION_ID")
     if distribution:
-        import importlib.util
-
         if importlib.util.find_spec("boto3") is None:
             raise ImproperlyConfigured(
                 "The environment variable KISHA_CLOUDFRONT_DISTRIBUTION_ID needs boto3, which is "

@@ -147,7 +147,7 @@ def process_env(**extra: str) -> dict[str, str]:
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         STATIC_ROOT=str(static_root()),
         PYTHONDONTWRITEBYTECODE="1",
-        KISHA_TEST_MD5_PASSWORDS="1",  # as the tests' own (tests/conftest.py)
+        KISHA_TEST_MD5_PASSWORDS="1",  # as the tests' own (tests/plugins/core.py)
         **database_env(),
     )
     if cache["BACKEND"] == "kisha.core.cache.SharedDiskCache":

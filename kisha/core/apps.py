@@ -1,4 +1,8 @@
+from PIL import Image
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -7,11 +11,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基本"
 
     def ready(self) -> None:
-        from PIL import Image
-
-        from django.conf import settings
-        from django.db.models.signals import post_migrate
-
+        # Imported here, not at the top: Django loads apps.py before the models these import.
         from . import (
             choosers,
             ops,  # noqa: F401  (its system check validates KISHA_OPS_ALLOWED_IPS)

@@ -30,12 +30,17 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
+
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page
 
 from kisha.core.memo import generation_bump, memos_forget
 from kisha.core.text import JST
@@ -386,12 +391,6 @@ def database_has_content() -> bool:
     """True when the database holds anything an editor or reader made: users, images,
     documents, wire items or pages other than the root and Wagtail's placeholder page.
     A fresh or flushed database, with only what `migrate` creates, is empty."""
-    from django.contrib.auth import get_user_model
-
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-    from wagtail.models import Page
-
     if not connection.introspection.table_names():
         return False
     if not {Page._meta.db_table, get_user_model()._meta.db_table} <= set(
@@ -472,8 +471,6 @@ def _media_load(src: Path, manifest: dict) -> None:
 
 
 def _renditions_forget() -> None:
-    from wagtail.images import get_image_model
-
     table = get_image_model().get_rendition_model()._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608

@@ -10,6 +10,7 @@ way) are never touched. Normalising twice gives the same text as normalising onc
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -87,8 +88,6 @@ class Change:
 
 def changed_spans(before: str, after: str, *, context: int = 4) -> list[tuple[str, str]]:
     """The differing pieces of two texts, each with a little context, for a short message."""
-    import difflib
-
     pieces = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():

@@ -22,6 +22,8 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from django_tasks.signals import task_finished, task_started
+
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import connection
@@ -181,8 +183,6 @@ def _task_finished(**kwargs) -> None:
 
 def _connect_task_scope() -> None:
     """A task run by the task worker is a unit of work like a request: one generation read."""
-    from django_tasks.signals import task_finished, task_started
-
     task_started.connect(_task_started, dispatch_uid="kisha.core.memo.task-open")
     task_finished.connect(_task_finished, dispatch_uid="kisha.core.memo.task-close")
 

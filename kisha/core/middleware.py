@@ -14,6 +14,8 @@ from django.utils.cache import (
 )
 from django.utils.http import quote_etag
 
+from wagtail.models import Site
+
 from kisha.core import cachetags, pagecache
 from kisha.core.frontend_cache import frontend_cache_configured
 from kisha.core.views import uri_too_long
@@ -159,8 +161,6 @@ def response_tags(request, response) -> set[str]:
     their site and `missing` (a page published there later purges them)."""
     tags = cachetags.tags_of(request)
     if not tags and is_wagtail(request) and response.status_code == 404:
-        from wagtail.models import Site
-
         site = Site.find_for_request(request)
         if site is not None:
             tags = {cachetags.site_tag(site.id), cachetags.MISSING}

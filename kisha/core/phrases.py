@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
+import budoux
+
 from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.core.signals import setting_changed
@@ -83,8 +85,6 @@ def _keep_pattern(words: tuple[str, ...]) -> re.Pattern | None:
 
 @cache
 def _parser():
-    import budoux
-
     return budoux.load_default_japanese_parser()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core import checks
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -57,8 +58,6 @@ class SiteMiddleware:
 
 def site_url() -> str:
     """The scheme, host and port every absolute URL starts with, without a trailing slash."""
-    from django.conf import settings
-
     return settings.KISHA_SITE_URL
 
 

@@ -7,6 +7,7 @@ class DemoConfig(AppConfig):
     verbose_name = "デモ"
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django loads apps.py before the models these import.
         from kisha.core.phrases import register_phrase_words
 
         from .content import demo_proper_nouns

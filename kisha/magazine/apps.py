@@ -9,6 +9,7 @@ class MagazineConfig(AppConfig):
     verbose_name = "マガジン"
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django loads apps.py before the models these import.
         from kisha.core.slots import register_slot
 
         from .fragments import magazine_slot, products_footer_slot, products_slot

@@ -7,6 +7,7 @@ class NewsConfig(AppConfig):
     verbose_name = "ニュース"
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django loads apps.py before the models these import.
         from kisha.core.slots import register_card_labels, register_slot
 
         from . import signals  # noqa: F401  (purges cached pages that show a published article)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry, Site
 
 from kisha.core import cachetags
 from kisha.core.characters import Change
@@ -23,8 +28,6 @@ logger = logging.getLogger(__name__)
 def _listing_pages(url: str, listing, article) -> list[str]:
     """`url` and its `?page=2…?page=K`, K being the listing page the article sits on plus one
     (what shifts when it comes or goes), at most KISHA_PURGE_LISTING_PAGES."""
-    from django.db.models import Q
-
     size = SectionPage.page_size()
     published = article.first_published_at
     if published is None:
@@ -45,8 +48,6 @@ def _listing_pages(url: str, listing, article) -> list[str]:
 def article_page_count(*, article) -> int:
     """How many pages an article's body is served as, at its last publication before this one
     too: a body that shrank from three pages to two leaves a cached `/3/` to purge."""
-    from wagtail.models import PageLogEntry
-
     count = len(article.split_body())
     earlier = (
         PageLogEntry.objects.filter(page_id=article.id, action="wagtail.publish")
@@ -111,8 +112,6 @@ def urls_showing(*, page: Page) -> list[str]:
     if site is not None:
         urls.update(f"{site.root_url}{path}" for path in purge_paths_for(specific))
         if isinstance(specific, ArticlePage):
-            from django.urls import reverse
-
             urls.add(f"{site.root_url}{reverse('news:corrections')}")
     return sorted(urls)
 
@@ -225,10 +224,6 @@ def site_ensure_home(*, title: str, hostname: str = "localhost", port: int = 80)
 
     Idempotent: a second call returns the existing home page. Returns the HomePage.
     """
-    from django.db import transaction
-
-    from wagtail.models import Page, Site
-
     with transaction.atomic():
         home = HomePage.objects.first()
         if home is None:
@@ -269,10 +264,6 @@ def article_slug_new(*, when=None) -> str:
     `20261129-3`, as Japanese news sites number their stories. The number comes from a row
     incremented in the database, so two editors creating articles at once never share one;
     a number some page already carries (a slug typed by hand) is skipped."""
-    from django.db import IntegrityError, transaction
-    from django.db.models import F
-    from django.utils import timezone
-
     day = (when or timezone.now()).astimezone(JST).date()
     while True:
         with transaction.atomic():
@@ -298,8 +289,6 @@ def article_kill(*, article, user, reason: str = "", show_notice: bool = True):
     purge every cache that showed it (the unpublish signal, hard), and record who withdrew it,
     when and why. With `show_notice` its URL answers 410 with the reason
     (kisha.news.middleware.KillNoticeMiddleware); without, 404."""
-    from django.db import transaction
-
     article = article.specific
     if not isinstance(article, ArticlePage):
         raise ArticleKillError("記事ではないページは取り消せません。")
@@ -326,8 +315,6 @@ def article_kill_notice(*, path: str):
     """The withdrawal notice to show at `path` (an article's URL or one of its continuation
     pages `<url>N/`), or None: the latest kill there with a notice, unless the page is live
     again."""
-    import re
-
     # A stored URL is at most 500 characters and has no NUL (which PostgreSQL refuses to
     # compare): anything else was never an article's URL.
     if len(path) > 500 or "\x00" in path:
@@ -370,8 +357,6 @@ def article_draft_from_wire(
     StreamField data; text fields are cut to their column's length here, so a long agency
     headline or credit never fails the save. Raises ArticleDraftError when the section does not
     exist (deleted since the item was mapped)."""
-    from .models import ArticlePage, SectionPage
-
     section = SectionPage.objects.filter(pk=section_id).first()
     if section is None:
         raise ArticleDraftError("セクションが見つかりません。配信元の分類対応を確認してください。")
@@ -398,8 +383,6 @@ def article_withdraw(*, article_ids: list[int]) -> int:
     """Unpublish the live articles among `article_ids` (stories whose agency copy was withheld
     or canceled); the pages stay as drafts for an editor to look at. Wagtail's unpublish, so
     every listing, feed and cache drops them. Returns how many were unpublished."""
-    from .models import ArticlePage
-
     if not article_ids:
         return 0
     count = 0

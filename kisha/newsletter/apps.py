@@ -13,6 +13,7 @@ class NewsletterConfig(AppConfig):
     periodic_tasks = {"kisha.newsletter.tasks.mailings_tick": 60}
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django loads apps.py before the models these import.
         from kisha.core.slots import register_slot
 
         from . import signals  # noqa: F401  (a list's change reaches the sidebar on every page)

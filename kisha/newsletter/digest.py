@@ -13,6 +13,7 @@ import css_inline
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from kisha.core.text import jst_date
 
@@ -48,8 +49,6 @@ class Composed:
 
 
 def _context(*, newsletter: NewsletterList, subject: str, intro: str) -> dict:
-    from django.utils import timezone
-
     return {
         "site_name": settings.KISHA_SITE_NAME,
         "site_url": settings.KISHA_SITE_URL,

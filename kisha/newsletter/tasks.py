@@ -1,5 +1,7 @@
 """Background work for the newsletter, as django-tasks tasks that call a service."""
 
+import logging
+
 from django_tasks import task
 
 # The tasks call the services that enqueue them, a loop by nature: modules, not names, are
@@ -26,8 +28,6 @@ def mailings_tick() -> None:
     """Periodic: make the 定期配信 mailings that are due (schedule.py), start scheduled mailings
     whose time has come, and go on sending every mailing still sending (after a crash, a
     restart or a 4xx's back-off)."""
-    import logging
-
     try:
         schedule.mailings_plan()
     except Exception:  # a list's digest that cannot be made must not stop the sends under way

@@ -16,6 +16,7 @@ class RankingsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django loads apps.py before the models these import.
         from kisha.core.backup import register_backup_hooks
         from kisha.core.frontend_cache import register_purge_paths
         from kisha.core.metrics import metrics_register

@@ -11,6 +11,11 @@ import logging
 import threading
 from collections import Counter
 
+from prometheus_client.core import CounterMetricFamily
+
+from django.db import transaction
+from django.db.models import F
+
 from .models import CounterMetric
 
 logger = logging.getLogger("kisha.rankings")
@@ -45,9 +50,6 @@ def metrics_snapshot() -> dict[str, int]:
 
 def metrics_flush() -> None:
     """Add this process's counts to the database totals; on failure keep them for next time."""
-    from django.db import transaction
-    from django.db.models import F
-
     with _lock:
         taken = dict(_counts)
         _counts.clear()
@@ -85,8 +87,6 @@ def metrics_totals() -> dict[str, int]:
 def metrics_prometheus():
     """The durable beacon totals for /-/metrics (kisha.core.metrics), one counter by outcome.
     Unflushed counts are left out so that every worker answers a scrape alike."""
-    from prometheus_client.core import CounterMetricFamily
-
     family = CounterMetricFamily(
         "kisha_rankings_beacons",
         "What the view beacon did with each view, flushed from every worker",

@@ -12,6 +12,7 @@ class RecommendConfig(AppConfig):
     periodic_tasks = {"kisha.recommend.tasks.refresh_related": 6 * 3600}
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django loads apps.py before the models these import.
         from kisha.core.frontend_cache import register_purge_paths
         from kisha.core.slots import register_slot
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from wagtail.models import Page
+
 from kisha.core.memo import generation_cached
 from kisha.news.selectors import article_cards, section_for, topic_for
 from kisha.rankings.selectors import rankings_get
@@ -211,8 +213,6 @@ def blend(*, personal: list[int], popular: list[int], fresh: list[int], read: se
 
 def section_of(article_id: int) -> int | None:
     """The section of an article, by its tree path (one query)."""
-    from wagtail.models import Page
-
     path = Page.objects.filter(id=article_id).values_list("path", flat=True).first()
     section = section_for(Page(path=path)) if path else None
     return section.id if section else None

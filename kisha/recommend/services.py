@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from kisha.core.cachetags import page_tag
 from kisha.core.frontend_cache import purge_after_commit
@@ -209,8 +209,6 @@ def _offer(article_id: int, ranked: list[tuple[int, float]], *, stored: int) -> 
 def _rows_insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
     """Insert plain rows with executemany: a million model instances for bulk_create would take
     a gigabyte and ten times as long."""
-    from django.db import connection
-
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
     placeholders = ", ".join(["%s"] * len(fields))

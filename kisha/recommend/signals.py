@@ -3,6 +3,8 @@ once the editor's transaction has committed. Readers never wait for it, and neve
 taken-down article meanwhile: every list is read through the listing rules (selectors.py),
 and the page that showed it is purged by tag (p<id>) with everything else that showed it."""
 
+import logging
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -22,8 +24,6 @@ def _enqueue(task, article_id: int) -> None:
         try:
             task.enqueue(article_id)
         except Exception:  # a lost update is caught up by the periodic refresh
-            import logging
-
             logging.getLogger("kisha.recommend").exception("recommend: could not enqueue")
 
     transaction.on_commit(run, robust=True)

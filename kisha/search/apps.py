@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = "検索"
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django loads apps.py before the models these import.
         from kisha.core.backup import register_backup_hooks
         from kisha.core.characters import register_reading
         from kisha.core.phrases import register_word_spans

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 
 from kisha.core.text import JST
@@ -89,18 +90,27 @@ class _CappedResults:
         return self.results[key]
 
 
+class _CappedPaginator(Paginator):
+    """A paginator whose last page is ``MAX_PAGES`` however many results there are, so the
+    shared pagination include stops there by itself."""
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(Paginator.num_pages.func(self), MAX_PAGES)
+
+
 def search_page(*, results, number: int | str | None) -> PaginatorPage:
     """One page of results; out-of-range or junk page numbers give the nearest real page.
 
-    ``paginator.count`` stops at ``PER_PAGE * MAX_PAGES``; ``search_more`` says whether it did.
+    ``paginator.count`` stops at ``PER_PAGE * MAX_PAGES + 1``; ``search_total`` says whether it
+    went past what the pages show.
     """
-    paginator = Paginator(_CappedResults(results, PER_PAGE * MAX_PAGES + 1), PER_PAGE)
+    paginator = _CappedPaginator(_CappedResults(results, PER_PAGE * MAX_PAGES + 1), PER_PAGE)
     try:
         wanted = int(number or 1)
     except (TypeError, ValueError):
         wanted = 1
-    last = min(paginator.num_pages, MAX_PAGES)
-    return paginator.page(max(1, min(wanted, last)))
+    return paginator.page(max(1, min(wanted, paginator.num_pages)))
 
 
 def search_total(*, page: PaginatorPage) -> tuple[int, bool]:

@@ -14,6 +14,8 @@ from modelsearch.index import get_indexed_models
 
 from django.db import transaction
 
+from wagtail.models import Page
+
 from .backend import KishaSearchBackend
 from .indexing import KishaIndex, document_texts, texts_columns
 from .models import SearchDocument
@@ -100,8 +102,6 @@ def search_after_restore(*, migrated: list[str], say: Callable[[str], None] | No
     """After a restore (kisha.core.backup): the index is in the database and comes back with
     it, so rebuild only when a search migration ran (a new index format, as search.0005 was)
     or the backup had no index rows. True when it rebuilt."""
-    from wagtail.models import Page
-
     needed = any(label.startswith("search.") for label in migrated) or (
         not SearchDocument.objects.exists() and Page.objects.filter(depth__gt=1).exists()
     )

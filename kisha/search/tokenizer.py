@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import jaconv
 from sudachipy import Dictionary, PosMatcher, SplitMode, Tokenizer
 from sudachipy.errors import SudachiError
 
@@ -363,8 +364,6 @@ def reading(text: str) -> str:
     """The reading of a name or title in hiragana, from SudachiPy's reading forms (米朝関係 →
     べいちょうかんけい), for 五十音 order. Words the dictionary lacks keep their surface (a Latin
     word, an unknown kanji name), so the editor checks and corrects the result in the admin."""
-    import jaconv
-
     text = clean(text or "").strip()
     if not text:
         return ""

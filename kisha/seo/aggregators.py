@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, Q
 from django.templatetags.static import static
@@ -237,8 +238,6 @@ class SmartNewsFeed(_FullTextFeed):
         return absolute_url(reverse("seo:feed-smartnews"))
 
     def feed_copyright(self, obj) -> str:
-        from django.conf import settings
-
         return xml_text(f"© {settings.KISHA_SITE_NAME}")
 
     def feed_extra_kwargs(self, obj) -> dict:

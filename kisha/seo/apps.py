@@ -10,6 +10,7 @@ class SeoConfig(AppConfig):
     verbose_name = "配信"
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django loads apps.py before the models these import.
         from kisha.core.slots import register_slot
 
         from .share import share_script_slot

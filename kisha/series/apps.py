@@ -9,6 +9,7 @@ class SeriesConfig(AppConfig):
     verbose_name = "連載・まとめ"
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django loads apps.py before the models these import.
         from kisha.core.frontend_cache import register_purge_paths
         from kisha.core.slots import register_slot
 

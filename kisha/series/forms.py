@@ -10,6 +10,8 @@ is allowed (a series is often prepared before its next part is out); readers nev
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
+
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from kisha.core.characters import reading_for
@@ -35,8 +37,6 @@ def _kept(formset) -> list:
 
 def series_contained(*, series_ids: set[int]) -> set[int]:
     """Every series reachable from `series_ids` through published sub-series entries."""
-    from django.contrib.contenttypes.models import ContentType
-
     series_type = ContentType.objects.get_for_model(models.SeriesPage)
     seen: set[int] = set()
     frontier = set(series_ids)
@@ -83,8 +83,6 @@ class SeriesPageForm(WagtailAdminPageForm):
         return problems
 
     def _clean_items(self) -> list[str]:
-        from django.contrib.contenttypes.models import ContentType
-
         problems: list[str] = []
 
         def refuse(form, field: str, message: str) -> None:

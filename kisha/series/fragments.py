@@ -10,6 +10,8 @@ news.services.tags_showing purges its whole site (every page shows the sidebar).
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from kisha.core.fragments import register_fragment
 from kisha.news.selectors import article_pages, is_article
 
@@ -47,8 +49,6 @@ def series_purge_paths(page) -> list[str]:
     change reaches the series pages (and feeds) that list it and the articles whose
     "この連載の他の記事" names it; a series' change reaches its articles and its feeds. Fronts
     purged by tag need none of this: those pages carry the tags of what they show."""
-    from django.urls import reverse
-
     specific = page.specific
     if isinstance(specific, SeriesPage):
         holding = [specific]

@@ -4,6 +4,7 @@
 from django.contrib import messages
 
 from wagtail import hooks
+from wagtail.models import Page
 
 from .models import SeriesPage
 
@@ -16,8 +17,6 @@ def _warn_unpublished(request, page) -> None:
     ids = [item.page_id for item in items]
     if not ids:
         return
-    from wagtail.models import Page
-
     hidden = list(Page.objects.filter(id__in=ids, live=False).values_list("title", flat=True)[:5])
     if hidden:
         names = "、".join(f"「{title}」" for title in hidden)

@@ -13,8 +13,9 @@ from kisha.news.factories import ArticlePageFactory, publish_at
 from kisha.rankings import backends
 from kisha.rankings.backends.base import jst_hour
 from kisha.rankings.backends.database import DatabaseCounter
+from kisha.rankings.factories import DailyViewsFactory, HourlyViewsFactory
 from kisha.rankings.metrics import metrics_totals
-from kisha.rankings.models import DailyViews, HourlyViews
+from kisha.rankings.models import Ranking
 from kisha.rankings.tasks import fold_views, refresh_rankings
 from tests.browser.conftest import (  # noqa: F401
     DESKTOP,
@@ -54,8 +55,8 @@ def site(home):
     # Yesterday's readers: articles 0–9 have 10 down to 1 views in every window.
     hour = jst_hour(timezone.now()) - dt.timedelta(hours=1)
     for n, page in enumerate(pages[:10]):
-        HourlyViews.objects.create(page_id=page.id, hour=hour, views=10 - n)
-        DailyViews.objects.create(page_id=page.id, day=hour.date(), views=10 - n)
+        HourlyViewsFactory(page_id=page.id, hour=hour, views=10 - n)
+        DailyViewsFactory(page_id=page.id, day=hour.date(), views=10 - n)
     refresh_rankings.enqueue()
     return pages
 
@@ -125,8 +126,6 @@ def test_reading_moves_an_article_up_but_reloads_and_bots_do_not(
             assert read(bot_page, live_server.url + site[1].url) == 204
         fold_views.enqueue()
         refresh_rankings.enqueue()
-        from kisha.rankings.models import Ranking
-
         entries = Ranking.objects.get(window="24h").entries
         assert entries[0] == [target.id, 12]
         assert entries[2] == [site[1].id, 9]
@@ -203,15 +202,13 @@ def test_the_newsroom_chart(live_server, browser, site, django_user_model):  # n
     django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-editor-1")
     now = timezone.now()
     for days in range(30):
-        HourlyViews.objects.get_or_create(
+        HourlyViewsFactory(
             page_id=site[0].id,
             hour=jst_hour(now) - dt.timedelta(days=days, hours=2),
-            defaults={"views": 5 + (days * 7) % 23},
+            views=5 + (days * 7) % 23,
         )
     for n, page in enumerate(site[:4]):  # read today
-        HourlyViews.objects.get_or_create(
-            page_id=page.id, hour=jst_hour(now), defaults={"views": 40 - n * 7}
-        )
+        HourlyViewsFactory(page_id=page.id, hour=jst_hour(now), views=40 - n * 7)
     for viewport, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
         context = reader(browser, viewport=viewport)
         try:

@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from kisha.recommend.factories import RecommendRuleFactory
 from kisha.recommend.models import RecommendRule
 from kisha.recommend.rules import section_tag
 from kisha.recommend.services import related_refresh
@@ -29,8 +30,8 @@ def test_a_blocked_article_leaves_and_a_pinned_one_leads_on_the_section_articles
     reader = newsroom["korea"][0]
     blocked, pinned = newsroom["korea"][1], newsroom["markets"][3]
     assert blocked.url in main_list(client, reader.url)
-    RecommendRule.objects.create(section=world, article=blocked, action=RecommendRule.BLOCK)
-    RecommendRule.objects.create(section=world, article=pinned, action=RecommendRule.PIN)
+    RecommendRuleFactory(section=world, article=blocked, action=RecommendRule.BLOCK)
+    RecommendRuleFactory(section=world, article=pinned)
     shown = main_list(client, reader.url)
     assert blocked.url not in shown
     assert shown.index(pinned.url) < shown.index(newsroom["korea"][2].url)
@@ -62,13 +63,13 @@ def test_pages_are_tagged_by_section_and_a_rule_purges_them(
     # The fixtures' saves left a purge batch waiting for a commit a test never makes.
     transaction.get_connection().__dict__.pop("_kisha_purge_batch", None)
     with django_capture_on_commit_callbacks(execute=True):
-        RecommendRule.objects.create(section=world, article=newsroom["korea"][1], action="block")
+        RecommendRuleFactory(section=world, article=newsroom["korea"][1], action="block")
     assert section_tag(world.id) in purged
 
 
 def test_the_admin_form_says_what_is_wrong_in_japanese(admin_client, newsroom, world):
     article = newsroom["korea"][1]
-    RecommendRule.objects.create(section=world, article=article, action=RecommendRule.PIN)
+    RecommendRuleFactory(section=world, article=article)
     add = reverse("wagtailsnippets_recommend_recommendrule:add")
     response = admin_client.post(
         add, {"section": world.id, "article": article.id, "action": "block", "note": ""}

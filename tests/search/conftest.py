@@ -1,20 +1,11 @@
 """Search fixtures: a few articles with the words the tests look for."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from kisha.news.factories import ArticlePageFactory
-
-JST = ZoneInfo("Asia/Tokyo")
-
-
-def publish(page, when: dt.datetime):
-    """Backdate an article, as the bench and relevance data need stable dates."""
-    type(page).objects.filter(pk=page.pk).update(first_published_at=when, last_published_at=when)
-    page.refresh_from_db()
-    return page
+from kisha.core.text import JST
+from kisha.news.factories import ArticlePageFactory, publish_at
 
 
 @pytest.fixture
@@ -37,7 +28,7 @@ def stories(world, business):
         lead="春の引っ越し需要で料金が上がっている。",
         slug="moving",
     )
-    publish(kim, dt.datetime(2026, 3, 1, 9, tzinfo=JST))
-    publish(stocks, dt.datetime(2026, 4, 1, 9, tzinfo=JST))
-    publish(moving, dt.datetime(2026, 5, 1, 9, tzinfo=JST))
+    publish_at(kim, dt.datetime(2026, 3, 1, 9, tzinfo=JST))
+    publish_at(stocks, dt.datetime(2026, 4, 1, 9, tzinfo=JST))
+    publish_at(moving, dt.datetime(2026, 5, 1, 9, tzinfo=JST))
     return {"kim": kim, "stocks": stocks, "moving": moving}

@@ -1,5 +1,7 @@
 """The backend finds Japanese words inside sentences, on whichever database the tests run."""
 
+import datetime as dt
+
 import pytest
 from modelsearch.utils import get_descendants_content_types_pks
 
@@ -7,11 +9,14 @@ from django.db import connection
 
 from wagtail.models import Page
 
-from kisha.news.factories import ArticlePageFactory
+from kisha.core.text import JST
+from kisha.news.factories import ArticlePageFactory, publish_at
 from kisha.news.models import ArticlePage
 from kisha.search.indexing import OBJECT_BITS
 from kisha.search.models import SearchDocument
+from kisha.search.planning import KishaSearchQueryCompiler
 from kisha.search.query import query_compile
+from kisha.search.selectors import article_search, search_page
 from kisha.search.vendor import PostgresSearch, SQLiteSearch, vendor_for
 
 pytestmark = pytest.mark.django_db
@@ -148,16 +153,12 @@ def test_exclusion_looks_at_every_column_in_every_tier(stories):
 
 
 def test_headline_matches_rank_first_then_newest(world):
-    import datetime as dt
-
-    from tests.search.conftest import JST, publish
-
     lead_early = ArticlePageFactory(parent=world, title="台風の進路", lead="停電が続く地域もある。")
     old_head = ArticlePageFactory(parent=world, title="停電、3日目に", lead="復旧のめど立たず。")
     new_head = ArticlePageFactory(parent=world, title="停電が拡大", lead="約2万戸。")
     lead_only = ArticlePageFactory(parent=world, title="電力網に課題", lead="停電の原因を調べる。")
     for days, page in enumerate([new_head, lead_early, lead_only, old_head]):
-        publish(page, dt.datetime(2026, 6, 20 - days, tzinfo=JST))
+        publish_at(page, dt.datetime(2026, 6, 20 - days, tzinfo=JST))
     results = ArticlePage.objects.order_by("-first_published_at").search("停電")
     assert [p.pk for p in results] == [new_head.pk, old_head.pk, lead_early.pk, lead_only.pk]
     scored = list(ArticlePage.objects.search("停電").annotate_score("score"))
@@ -176,12 +177,6 @@ def test_headline_matches_rank_first_then_newest(world):
 def test_common_word_plans_give_the_same_results(world, monkeypatch, common, chunk, budget):
     """A common word walks the listing and probes the matches; a rare one collects them from
     the index; whichever plan runs, the results are the same."""
-    import datetime as dt
-
-    from kisha.search.planning import KishaSearchQueryCompiler
-    from kisha.search.selectors import article_search, search_page
-    from tests.search.conftest import JST, publish
-
     # SQLite decides by the capped count, PostgreSQL by the number of matching keys.
     monkeypatch.setattr(KishaSearchQueryCompiler, "COMMON", 1 if common else 10**9)
     monkeypatch.setattr(KishaSearchQueryCompiler, "KEYS_CAP", 0 if common else 10**9)
@@ -191,7 +186,8 @@ def test_common_word_plans_give_the_same_results(world, monkeypatch, common, chu
     for n in range(30):
         title = f"台風{n}号が北上" if n % 3 == 0 else f"各地の天気 {n}"
         page = ArticlePageFactory(parent=world, title=title, lead="台風の影響で雨。", slug=f"w{n}")
-        pages.append(publish(page, dt.datetime(2026, 7, 1, tzinfo=JST) + dt.timedelta(hours=n)))
+        publish_at(page, dt.datetime(2026, 7, 1, tzinfo=JST) + dt.timedelta(hours=n))
+        pages.append(page)
     for sort in ("relevance", "newest"):
         page = search_page(results=article_search(query="台風 -大雪", sort=sort), number=2)
         titles = [p.title for p in page.object_list]

@@ -7,13 +7,21 @@ import pytest
 from defusedxml import ElementTree
 
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from kisha.news.factories import ArticlePageFactory
 from kisha.search.models import SearchDocument
 from kisha.search.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS
+from kisha.search.selectors import MAX_PAGES, search_page, search_total
 
 pytestmark = pytest.mark.django_db
+
+# A hit is the shared article card in its text size, inside the numbered list.
+HIT_LINK = re.compile(
+    r'<li class="search-hit">\s*<article class="card card--text">\s*'
+    r'<a class="card__link" href="/[^/"]+/([^/"]+)/">'
+)
 
 HOSTILE = [
     "株" * 10_000,
@@ -92,7 +100,7 @@ def found(response) -> tuple[int, list[str]]:
     says nothing was found, and states no count."""
     assert response.status_code == 200
     html = response.content.decode()
-    slugs = re.findall(r'<a class="search-hit__link" href="/[^/"]+/([^/"]+)/">', html)
+    slugs = HIT_LINK.findall(html)
     assert [hit.article.slug for hit in response.context["hits"]] == slugs
     stated = re.search(r'<p class="search__count" role="status">(\d+)件', html)
     if not slugs:
@@ -141,6 +149,25 @@ def test_pagination_keeps_the_query(client, world):
     assert "q=%E5%8F%B0%E9%A2%A8&amp;sort=newest&amp;page=2" in first
     second = client.get("/search/", {"q": "台風", "sort": "newest", "page": "2"})
     assert second.content.decode().count('class="search-hit"') == 5
+
+
+class _Results(list):
+    """Search results as the paginator sees them (count and slices), without 1,500 articles."""
+
+    def count(self) -> int:
+        return len(self)
+
+
+def test_pages_stop_at_fifty_with_the_shared_pagination():
+    results = _Results(range(1_500))
+    page = search_page(results=results, number="999")
+    assert page.number == MAX_PAGES == 50
+    assert search_total(page=page) == (1_000, True)  # "1000件以上"
+    html = render_to_string(
+        "components/pagination.html", {"items": page, "query": "q=%E5%8F%B0&sort=newest"}
+    )
+    assert "50 / 50 ページ" in html and "次へ" not in html
+    assert 'href="?q=%E5%8F%B0&amp;sort=newest&amp;page=49">前へ' in html
 
 
 def test_listing_costs_a_fixed_number_of_queries(client, world):

@@ -1,6 +1,7 @@
 """Template filters over kisha.core.text, so templates format dates and titles one way."""
 
 from django import template
+from django.utils.html import format_html
 
 from kisha.core import text
 from kisha.core.phrases import phrase_html
@@ -35,8 +36,6 @@ def phrases(value) -> str:
 def photo_caption(caption, image):
     """`{% photo_caption caption image %}`: the caption set by phrase and the image's credit with
     brackets as wide as the caption's own; empty when there is neither."""
-    from django.utils.html import format_html
-
     caption = str(caption or "")
     credit = image.credit_after(caption) if image is not None else ""
     if not caption and not credit:

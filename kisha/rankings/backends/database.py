@@ -15,6 +15,8 @@ import os
 import threading
 import uuid
 
+from django.db import close_old_connections, transaction
+
 from ..conf import conf
 from ..limits import MAX_TRACKED, SharedLimits
 from ..metrics import metrics_flush, metrics_incr
@@ -95,8 +97,6 @@ class DatabaseCounter(BaseCounter):
         """Write the buffer as one batch of PendingViews rows. On a database error the counts
         go back into the buffer for the next flush, so a locked or restarting database delays
         views instead of losing them."""
-        from django.db import transaction
-
         with self._flush_lock:
             with self._lock:
                 taken, self._counts = self._counts, {}
@@ -175,8 +175,6 @@ class DatabaseCounter(BaseCounter):
             atexit.register(self._flush_at_exit)
 
     def _run(self) -> None:
-        from django.db import close_old_connections
-
         while not self._stopping.wait(self.flush_seconds):
             try:
                 self.flush()

@@ -1,4 +1,7 @@
+import json
+
 from django import template
+from django.utils.safestring import mark_safe
 
 from kisha.seo.meta import head_meta
 from kisha.seo.share import share_links
@@ -20,10 +23,6 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 @register.filter
 def json_script_ld(data) -> str:
     """`{{ data|json_script_ld }}`: a JSON-LD script element (Japanese kept readable)."""
-    import json
-
-    from django.utils.safestring import mark_safe
-
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(
         _JSON_SCRIPT_ESCAPES
     )

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from kisha.rankings.backends.base import jst_hour
 from kisha.rankings.charts import daily_views_chart, nice_ceiling
-from kisha.rankings.models import HourlyViews, Ranking
+from kisha.rankings.factories import HourlyViewsFactory, RankingFactory
+from kisha.rankings.models import Ranking
 from kisha.rankings.selectors import article_daily_views
 
 from .conftest import send
@@ -36,8 +37,8 @@ def admin_client(client, editor):
 
 def test_the_dashboard_shows_todays_top_articles(admin_client, articles):
     now = timezone.now()
-    HourlyViews.objects.create(page_id=articles[2].id, hour=jst_hour(now), views=40)
-    HourlyViews.objects.create(page_id=articles[5].id, hour=jst_hour(now), views=12)
+    HourlyViewsFactory(page_id=articles[2].id, hour=jst_hour(now), views=40)
+    HourlyViewsFactory(page_id=articles[5].id, hour=jst_hour(now), views=12)
     html = admin_client.get("/admin/").content.decode()
     assert "今日よく読まれている記事" in html
     assert html.index(articles[2].title) < html.index(articles[5].title)
@@ -64,8 +65,8 @@ def test_the_chart_draws_thirty_days_from_the_hourly_table(admin_client, article
         today - dt.timedelta(days=40): 99,
     }
     for hour, views in rows.items():
-        HourlyViews.objects.create(page_id=page.id, hour=hour, views=views)
-    HourlyViews.objects.create(page_id=articles[1].id, hour=jst_hour(now), views=70)  # not it
+        HourlyViewsFactory(page_id=page.id, hour=hour, views=views)
+    HourlyViewsFactory(page_id=articles[1].id, hour=jst_hour(now), views=70)  # not it
 
     response = admin_client.get(f"/admin/rankings/{page.id}/")
     assert response.status_code == 200
@@ -119,16 +120,16 @@ def ranked_rows(part: str) -> list[tuple[int, str, int]]:
 def test_the_report_shows_each_window_today_and_the_counters(admin_client, articles, db_counter):
     now = timezone.now()
     articles[4].unpublish()  # ranked before it was unpublished: left out, the rest move up
-    Ranking.objects.create(
+    RankingFactory(
         window="24h", entries=[[articles[1].id, 33], [articles[3].id, 20]], computed_at=now
     )
-    Ranking.objects.create(
+    RankingFactory(
         window="week",
         entries=[[articles[3].id, 120], [articles[4].id, 100], [articles[1].id, 90]],
         computed_at=now,
     )
-    HourlyViews.objects.create(page_id=articles[5].id, hour=jst_hour(now), views=40)
-    HourlyViews.objects.create(page_id=articles[6].id, hour=jst_hour(now), views=12)
+    HourlyViewsFactory(page_id=articles[5].id, hour=jst_hour(now), views=40)
+    HourlyViewsFactory(page_id=articles[6].id, hour=jst_hour(now), views=12)
     reader = Client()
     for address in ("198.51.100.1", "198.51.100.2"):  # two readers' beacons, counted
         assert send(reader, articles[0].id, REMOTE_ADDR=address).status_code == 204

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from kisha.rankings.backends.base import Batch
+from kisha.rankings.factories import DailyViewsFactory, HourlyViewsFactory
 from kisha.rankings.models import DailyViews, FoldedBatch, HourlyViews, PendingViews
 from kisha.rankings.services import batch_apply, rankings_fold, rankings_prune
 
@@ -168,18 +169,18 @@ def test_the_fallback_limits_forget_old_readers_first(articles):
 
 def test_prune_deletes_only_old_rows(db, articles):
     now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
-    HourlyViews.objects.create(page_id=1, hour=now - dt.timedelta(days=60), views=1)
-    HourlyViews.objects.create(page_id=1, hour=now - dt.timedelta(days=3), views=1)
-    DailyViews.objects.create(page_id=1, day=dt.date(2024, 1, 1), views=1)
-    DailyViews.objects.create(page_id=1, day=dt.date(2026, 11, 30), views=1)
+    HourlyViewsFactory(page_id=1, hour=now - dt.timedelta(days=60), views=1)
+    HourlyViewsFactory(page_id=1, hour=now - dt.timedelta(days=3), views=1)
+    DailyViewsFactory(page_id=1, day=dt.date(2024, 1, 1), views=1)
+    DailyViewsFactory(page_id=1, day=dt.date(2026, 11, 30), views=1)
     assert rankings_prune(now=now) == {"hourly": 1, "daily": 1, "batches": 0}
     assert HourlyViews.objects.count() == 1
     assert DailyViews.objects.count() == 1
 
 
 def test_deleting_an_article_deletes_its_counts(db, articles):
-    HourlyViews.objects.create(page_id=articles[0].id, hour=NOW, views=3)
-    DailyViews.objects.create(page_id=articles[0].id, day=NOW.date(), views=3)
+    HourlyViewsFactory(page_id=articles[0].id, hour=NOW, views=3)
+    DailyViewsFactory(page_id=articles[0].id, day=NOW.date(), views=3)
     articles[0].delete()
     assert not HourlyViews.objects.exists()
     assert not DailyViews.objects.exists()

@@ -1,0 +1,1 @@
+"""Shared fixtures as pytest plugins, one module per app, registered in tests/conftest.py."""
