@@ -1,5 +1,5 @@
-"""Uncached magazine pages: the current issue, an issue, a year of the archive and the product
-list, from a production server (gunicorn, DEBUG off, Kisha's page cache off).
+"""Uncached magazine pages: the current issue, an issue, a year of the archive, the product
+list and a product, from a production server (gunicorn, DEBUG off, Kisha's page cache off).
 
     .venv/bin/python bench/magazine.py [--articles 2000] [--years 10] [--database-url postgres://…]
 
@@ -55,7 +55,7 @@ django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from kisha.magazine.models import IssuePage, MagazineIndexPage, ProductIndexPage
+from kisha.magazine.models import IssuePage, MagazineIndexPage, PrintProductPage, ProductIndexPage
 from kisha.magazine.selectors import issue_current
 from kisha.news.models import ArticlePage
 index = MagazineIndexPage.objects.get()
@@ -66,6 +66,7 @@ urls = (
     ("issue", current.url),
     ("archive year", f"{index.url}archive/{current.cover_date.year}/"),
     ("products", ProductIndexPage.objects.get().url),
+    ("product", PrintProductPage.objects.live().order_by("-on_sale_date").first().url),
     # The article page, measured alongside on the same machine at the same moment: its
     # figure in docs/performance.md (bench/pages.py) makes a loaded machine's numbers readable.
     ("article (reference)", ArticlePage.objects.live().order_by("-first_published_at").first().url),
