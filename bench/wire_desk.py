@@ -98,7 +98,11 @@ elif connection.vendor == "postgresql":
                 for version in (1, 2):
                     copy.write_row([first + n, version, "0" * 64, r[6], "", "", "", "usable",
                                     r[12], r[16], r[16]])
-        cursor.execute("ANALYZE wire_wireitem; ANALYZE wire_wireitemversion")
+    # VACUUM as autovacuum would after a bulk load: it sets the visibility map, without which
+    # PostgreSQL cannot read the search window's bound off an index alone (55 ms, not 4).
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE wire_wireitem")
+        cursor.execute("VACUUM ANALYZE wire_wireitemversion")
 else:  # SQLite
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO wire_wireitem ({{', '.join(columns)}}) VALUES ({{placeholders}})"

@@ -26,6 +26,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from kisha.core.phrases import truncate_phrases
 from kisha.core.text import jst_datetime
 from kisha.wire.desk import (
+    SEARCH_COUNT_CAP,
     BoundedPaginator,
     WireItemFilterSet,
     desk_search,
@@ -269,6 +270,12 @@ class WireItemIndexView(IndexView):
         if not self.is_searching or self.input_problem:
             return queryset
         return desk_search(queryset, self.search_query)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        if self.is_searching and not self.input_problem:
+            paginator.cap = SEARCH_COUNT_CAP
+        return paginator
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, has_other = super().paginate_queryset(queryset, page_size)

@@ -8,8 +8,9 @@
   the whole table. An editor looking further back narrows the date range, and the window
   moves with it. Queries are matched as typed, in NFKC form and with ASCII in full width, so AI and
   ＡＩ find each other.
-* Pagination counts at most ``DESK_COUNT_CAP`` rows (``SELECT COUNT(*) FROM (… LIMIT n)``):
-  a page view never counts the whole table, and the listing says "10,000件以上".
+* Pagination counts at most ``DESK_COUNT_CAP`` rows (``SELECT COUNT(*) FROM (… LIMIT n)``),
+  a search ``SEARCH_COUNT_CAP``: a page view never counts the whole table, and the listing says
+  "10,000件以上". The last page of a listing is known by its rows alone and counts nothing.
 * Input is checked before it reaches the database: a search longer than SEARCH_MAX_CHARS,
   NUL characters, unknown choices and dates outside 1900–2200 give a Japanese message and
   an empty listing, never a 500 or a silently unfiltered list.
@@ -34,8 +35,11 @@ from kisha.news.selectors import sections
 from kisha.wire.conf import conf
 from kisha.wire.models import PUBSTATUS_CHOICES, WireItem, WireItemVersion, WireSource
 
-# Rows a listing counts before it stops and says "以上": 200 pages of 50.
+# Rows a listing counts before it stops and says "以上": 200 pages of 50, and for a search
+# 20 pages (an editor narrows a search rather than reading its 21st page; the count of a common
+# term then stops after 1,001 matches instead of reading the whole search window).
 DESK_COUNT_CAP = 10_000
+SEARCH_COUNT_CAP = 1_000
 # A headline search term longer than this is refused with a message (headlines are short).
 SEARCH_MAX_CHARS = 100
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
@@ -43,14 +47,19 @@ PROMOTED_CHOICES = [("yes", "記事化済み"), ("no", "未記事化")]
 
 
 class BoundedPaginator(WagtailPaginator):
-    """Wagtail's paginator counting at most DESK_COUNT_CAP rows, so page N costs an index
-    range of N×50 rows and one bounded count, whatever the size of the table."""
+    """Wagtail's paginator counting at most ``cap`` rows, so page N costs an index range of
+    N×50 rows and one bounded count, whatever the size of the table.
+
+    A page is read before anything is counted, one row past its end: when that row is not
+    there, the page is the last one and the count is known without a query. A rare search
+    term then costs one walk of the search window instead of two (the count's and the
+    page's). The count itself drops the listing's order: any ``cap + 1`` rows will do."""
 
     cap = DESK_COUNT_CAP
 
     @cached_property
     def _bounded(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -63,6 +72,38 @@ class BoundedPaginator(WagtailPaginator):
     @cached_property
     def items_count_label(self) -> str:
         return f"{self.count:,}件以上" if self.capped else f"{self.count:,}件"
+
+    def get_page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        if number >= 1 and number * self.per_page <= self.cap:
+            bottom = (number - 1) * self.per_page
+            rows = self._rows(bottom, bottom + self.per_page + 1)
+            if len(rows) > self.per_page:  # more follow: counted when the page shows its total
+                return self._get_page(rows[: self.per_page], number, self)
+            if rows or number == 1:  # the last page: what came before it and what it holds
+                self.__dict__["_bounded"] = bottom + len(rows)
+                return self._get_page(rows, number, self)
+        # Past the end or past the cap: Django's rules, which show the last counted page.
+        return super().get_page(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(
+            self._rows(bottom, min(bottom + self.per_page, self.count)), number, self
+        )
+
+    def _rows(self, start: int, stop: int) -> list:
+        """Rows ``start:stop`` of the listing. Past the first page the ids are read first, off
+        the filter's index alone, and then only those rows: PostgreSQL otherwise read and
+        joined every row it skipped (page 200 of a million: 33 ms, against 1.4 ms)."""
+        if not start:
+            return list(self.object_list[start:stop])
+        ids = self.object_list.values("pk")[start:stop]
+        return list(self.object_list.filter(pk__in=ids))
 
 
 class BoundedDateTimeField(forms.DateTimeField):

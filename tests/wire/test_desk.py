@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from wagtail.admin.ui.tables import Table
 
-from kisha.wire import desk
+from kisha.wire import admin_views, desk
 from kisha.wire.admin_views import DeskTable, WireItemIndexView
 from kisha.wire.models import WireItem, WireSource
 from kisha.wire.services import wire_ingest_bytes, wire_item_promote
@@ -148,35 +148,87 @@ def test_sql_ish_search_is_only_text(client, desk_user, stories):
     assert WireItem.objects.count() == 4
 
 
-def test_listing_queries_do_not_grow_with_rows_or_filters(client, desk_user, stories, source):
-    def count(**params):
-        with CaptureQueriesContext(connection) as queries:
-            listed(client, **params)
-        return len(queries)
+def count_queries(client, **params) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        listed(client, **params)
+    sql = [q["sql"] for q in queries]
+    return len(sql), [s for s in sql if s.startswith("SELECT COUNT(*) FROM (")]
 
-    count()  # warms the per-process section list
-    plain, searched, filtered = count(), count(q="地震"), count(source=source.pk, promoted="no")
+
+def test_listing_queries_do_not_grow_with_rows_or_filters(client, desk_user, stories, source):
+    wire_ingest_bytes(
+        source=source,
+        data=ninjs_batch(*[ninjs_item(f"urn:m{n}", headline=f"地震 速報{n}") for n in range(60)]),
+    )
+    count_queries(client)  # warms the per-process section list
+
+    def counts() -> tuple[int, int, int]:
+        return (
+            count_queries(client)[0],
+            count_queries(client, q="地震")[0],
+            count_queries(client, source=source.pk, promoted="no")[0],
+        )
+
+    before = counts()
     wire_ingest_bytes(
         source=source,
         data=ninjs_batch(*[ninjs_item(f"urn:n{n}", headline=f"地震 続報{n}") for n in range(60)]),
     )
-    assert (count(), count(q="地震"), count(source=source.pk, promoted="no")) == (
-        plain,
-        searched,
-        filtered,
+    assert counts() == before
+
+
+def test_the_last_page_is_known_by_its_rows_and_counts_nothing(client, desk_user, source):
+    wire_ingest_bytes(
+        source=source,
+        data=ninjs_batch(*[ninjs_item(f"urn:p{n}", headline=f"台風 情報{n}") for n in range(70)]),
     )
+    # Page 1 of 70 rows has more after it: the total is counted (bounded) …
+    _n, counted = count_queries(client)
+    assert len(counted) == 1
+    html = listed(client)
+    assert "70件" in html and "台風 情報69" in html
+    # … page 2 holds the last 20 rows, and a search matching 3 rows fits on one page: their
+    # totals come from the rows read, with no count query.
+    _n, counted = count_queries(client, p=2)
+    assert counted == []
+    assert "70件" in listed(client, p=2)
+    _n, counted = count_queries(client, q="情報6")  # 情報6, 情報60 … 情報69: 11 rows
+    assert counted == []
+    assert "11件" in listed(client, q="情報6")
+    _n, counted = count_queries(client, q="該当しない語")
+    assert counted == []
+    # A page past the end still shows the last page, as before.
+    html = listed(client, p=9)
+    assert "台風 情報0" in html and "70件" in html
 
 
 def test_count_is_bounded_and_says_so(client, desk_user, source, monkeypatch):
     monkeypatch.setattr(desk.BoundedPaginator, "cap", 5)
     wire_ingest_bytes(source=source, data=ninjs_batch(*[ninjs_item(f"urn:c{n}") for n in range(8)]))
     with CaptureQueriesContext(connection) as queries:
-        html = listed(client, q="見出し")
+        html = listed(client)
     assert "5件以上" in html
     counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*) FROM (")]
     assert counts and all("LIMIT 6" in sql for sql in counts)
+    # The count ignores the listing's order: any cap + 1 rows will do.
+    assert all("ORDER BY" not in sql for sql in counts)
     # A page past the cap shows the last page it counted, not an error.
     assert client.get(URL, {"p": "99999"}).status_code == 200
+
+
+def test_a_search_counts_fewer_rows_than_a_listing(client, desk_user, source, monkeypatch):
+    monkeypatch.setattr(admin_views, "SEARCH_COUNT_CAP", 60)
+    wire_ingest_bytes(
+        source=source,
+        data=ninjs_batch(*[ninjs_item(f"urn:s{n}", headline=f"選挙 速報{n}") for n in range(80)]),
+    )
+    _n, counted = count_queries(client, q="選挙")
+    assert len(counted) == 1 and "LIMIT 61" in counted[0]
+    assert "60件以上" in listed(client, q="選挙")
+    assert "80件" in listed(client)  # the listing itself counts to DESK_COUNT_CAP
+    # The search's pages stop at its cap: page 2 holds rows 51-60, and past it is page 2.
+    assert "選挙 速報29" in listed(client, q="選挙", p=2)
+    assert "選挙 速報19" not in listed(client, q="選挙", p=5)
 
 
 def test_the_listing_table_is_wagtails_markup_written_in_python(rf, desk_user, stories):
