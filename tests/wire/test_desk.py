@@ -194,7 +194,7 @@ def test_the_last_page_is_known_by_its_rows_and_counts_nothing(client, desk_user
     assert "70件" in listed(client, p=2)
     _n, counted = count_queries(client, q="情報6")  # 情報6, 情報60 … 情報69: 11 rows
     assert counted == []
-    assert "11件" in listed(client, q="情報6")
+    assert "11件見つかりました" in listed(client, q="情報6")
     _n, counted = count_queries(client, q="該当しない語")
     assert counted == []
     # A page past the end still shows the last page, as before.
@@ -224,7 +224,8 @@ def test_a_search_counts_fewer_rows_than_a_listing(client, desk_user, source, mo
     )
     _n, counted = count_queries(client, q="選挙")
     assert len(counted) == 1 and "LIMIT 61" in counted[0]
-    assert "60件以上" in listed(client, q="選挙")
+    html = listed(client, q="選挙")
+    assert "60件以上" in html and "60件以上見つかりました" in html
     assert "80件" in listed(client)  # the listing itself counts to DESK_COUNT_CAP
     # The search's pages stop at its cap: page 2 holds rows 51-60, and past it is page 2.
     assert "選挙 速報29" in listed(client, q="選挙", p=2)
