@@ -55,7 +55,9 @@ def image_rights_add(
     if not copyright_notice.strip() and not usage_terms.strip():
         return False
     with transaction.atomic():
-        locked = KishaImage.objects.select_for_update().get(pk=image.pk)
+        locked = KishaImage.objects.select_for_update().filter(pk=image.pk).first()
+        if locked is None:  # deleted from the library meanwhile: nothing to add to
+            return False
         changed: list[str] = []
         notice = copyright_notice_merged(locked.copyright_notice, copyright_notice)
         if notice != locked.copyright_notice:

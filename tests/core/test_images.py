@@ -303,3 +303,10 @@ def test_an_articles_image_field_shows_the_chosen_images_terms(client, editor, a
     html = client.get(f"/admin/pages/{article.pk}/edit/").content.decode()
     assert "data-kisha-image-rights" in html and TERMS in html
     assert "kisha/admin/image-chooser-rights.js" in html
+
+
+@pytest.mark.django_db
+def test_rights_for_an_image_deleted_meanwhile_are_no_error() -> None:
+    image = KishaImageFactory()
+    KishaImage.objects.filter(pk=image.pk).delete()
+    assert not image_rights_add(image=image, usage_terms="報道目的のみ")
