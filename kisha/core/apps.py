@@ -14,12 +14,14 @@ class CoreConfig(AppConfig):
         # Imported here, not at the top: Django loads apps.py before the models these import.
         from . import (
             choosers,
+            image_choosers,
             ops,  # noqa: F401  (its system check validates KISHA_OPS_ALLOWED_IPS)
             signals,  # noqa: F401  (the shared content generation follows every change)
             sites,
         )
 
         choosers.choosers_harden()  # a malformed chooser id is a form error, not a 500
+        image_choosers.image_choosers_show_rights()  # an image's 利用条件 where it is chosen
         # The default Site follows KISHA_SITE_URL after every migrate (kisha.core.sites).
         post_migrate.connect(
             sites.site_sync_default, sender=self, dispatch_uid="kisha.core.sites.sync"

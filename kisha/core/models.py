@@ -22,6 +22,10 @@ logger = logging.getLogger(__name__)
 RENDITION_LOCK_SECONDS = 60
 RENDITION_WAIT_SECONDS = 10.0
 RENDITION_POLL_SECONDS = 0.1
+# An image's rights fields: the wire's caps for one statement (kisha.wire.providers.base), and
+# room for a few agencies' terms on one file (kisha.core.images.image_rights_add).
+COPYRIGHT_NOTICE_MAX = 1_000
+USAGE_TERMS_MAX = 40_000
 
 
 class KishaImage(AbstractImage):
@@ -45,6 +49,24 @@ class KishaImage(AbstractImage):
         blank=True,
         help_text="画像が見えない読者のための説明。空ならタイトルを使います。",
     )
+    # The agency's rights, kept with the file: an editor who picks the picture from the library
+    # months later for another article must still learn "報道目的のみ" or an expiry. Wire
+    # downloads fill them (kisha.wire.pictures) and only ever add to them (kisha.core.images).
+    copyright_notice = models.CharField(
+        "著作権表示",
+        max_length=COPYRIGHT_NOTICE_MAX,
+        blank=True,
+        default="",
+        help_text="例: © 2026 キシャ通信",
+    )
+    usage_terms = models.TextField(
+        "利用条件",
+        blank=True,
+        default="",
+        max_length=USAGE_TERMS_MAX,
+        help_text="配信元などが付けた使用の条件（報道目的のみ、使用期限など）。"
+        "この画像を選ぶ編集者に表示されます。",
+    )
 
     admin_form_fields = (
         *Image.admin_form_fields,
@@ -52,6 +74,8 @@ class KishaImage(AbstractImage):
         "credit_agency",
         "credit_photographer",
         "default_alt_text",
+        "copyright_notice",
+        "usage_terms",
     )
 
     class Meta(AbstractImage.Meta):

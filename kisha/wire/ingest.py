@@ -19,6 +19,8 @@ from typing import TypeVar
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from kisha.core.images import image_rights_add
+from kisha.core.models import KishaImage
 from kisha.news.services import article_withdraw
 from kisha.wire.models import (
     WireItem,
@@ -110,6 +112,11 @@ def entry_hash(entry: WireEntry | WirePictureEntry | WirePackageEntry) -> str:
     for name in _LATER_FIELDS:
         if fields.get(name) == "":
             del fields[name]
+    # An embedded picture's rights came later still, the same way.
+    for image in fields.get("images") or ():
+        for name in _LATER_FIELDS:
+            if image.get(name) == "":
+                del image[name]
     if (
         "members" in fields
     ):  # ``via`` came later too: a member the package names itself hashes as before
@@ -343,14 +350,32 @@ def apply_pictures(*, source: WireSource, pictures: list[WirePictureEntry]) -> I
 
 def _apply_pictures_once(*, source: WireSource, pictures: list[WirePictureEntry]) -> IngestSummary:
     with transaction.atomic():
-        summary, _created, _changed = _upsert(
+        summary, _created, changed = _upsert(
             WirePicture, source=source, values=pictures, fields=PICTURE_UPDATE_FIELDS
         )
+        _rights_to_images(changed)
     return summary
 
 
+def _rights_to_images(pictures: list[WirePicture]) -> None:
+    """A changed picture whose file is already in the library (the same URL, so it is not
+    fetched again) passes its rights on to the image: a restriction the agency added in a
+    later version reaches the editor who picks the image. One that was dropped stays on the
+    image (kisha.core.images only adds): an editor removes it there."""
+    for picture in pictures:
+        if picture.image_id and picture.download == "ok":
+            image = KishaImage(pk=picture.image_id)
+            image_rights_add(
+                image=image,
+                copyright_notice=picture.copyright_notice,
+                usage_terms=picture.usage_terms,
+            )
+
+
 def embedded_pictures(entries: Iterable[WireEntry]) -> list[WirePictureEntry]:
-    """Pictures carried inside text entries, as picture rows keyed by URL (their only id)."""
+    """Pictures carried inside text entries, as picture rows keyed by URL (their only id), with
+    the rights the format gives each one; a later version of the item that changes them
+    updates the row (same version, other content: _upsert's correction in place)."""
     pictures = []
     for entry in entries:
         for image in entry.images:
@@ -362,6 +387,9 @@ def embedded_pictures(entries: Iterable[WireEntry]) -> list[WirePictureEntry]:
                         url=image.url,
                         caption=image.caption[:20_000],
                         credit=image.credit[:300],
+                        # Checked against the same caps when the provider made the image.
+                        copyright_notice=image.copyright_notice,
+                        usage_terms=image.usage_terms,
                     )
                 )
             except ValueError:  # a URL longer than a guid may be: left as a reference only

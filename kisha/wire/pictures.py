@@ -4,10 +4,13 @@ A task (``tasks.wire_download_pictures``) runs after each ingest that brought ne
 the text of a poll is on the desk before any picture is fetched. Each download goes through the
 SSRF-safe fetcher with its own size cap, must be a JPEG, PNG, GIF or WebP that Pillow can read
 within the site's pixel limit (``KISHA_IMAGES_MAX_PIXELS``, the rule the admin upload form
-applies), and becomes a ``KishaImage`` with the agency's credit and the caption as alt text.
+applies), and becomes a ``KishaImage`` with the agency's credit, its rights (copyright notice,
+usage terms) and the caption as alt text.
 Deduplication: one download per (source, agency id) — the WirePicture row — and one image per
 file content (Wagtail's SHA-1 ``file_hash``), so a picture resent under another id or URL is
-not stored twice. A refused picture keeps its reason on the row and in the ingest log.
+not stored twice; the rights of each picture that finds its file already stored are added to
+that image (kisha.core.images), so no restriction is lost. A refused picture keeps its reason on
+the row and in the ingest log.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from django.core.files.images import ImageFile
 from django.db.models import Q
 from django.utils import timezone
 
-from kisha.core.models import KishaImage
+from kisha.core.images import image_rights_add
+from kisha.core.models import COPYRIGHT_NOTICE_MAX, USAGE_TERMS_MAX, KishaImage
 from kisha.wire.conf import conf
 from kisha.wire.fetch import FetchError, fetch
 from kisha.wire.models import WireIngestError, WireIngestRun, WirePicture, allow_private_fetch
@@ -106,6 +110,12 @@ def download(picture: WirePicture) -> KishaImage:
     sha1 = hashlib.sha1(data).hexdigest()  # noqa: S324 - Wagtail's own content hash, not security
     existing = KishaImage.objects.filter(file_hash=sha1).order_by("pk").first()
     if existing is not None:
+        # The same file again, perhaps from another agency: its rights join the stored ones.
+        image_rights_add(
+            image=existing,
+            copyright_notice=picture.copyright_notice,
+            usage_terms=picture.usage_terms,
+        )
         return existing
     agency, photographer = split_credit(picture.credit, picture.source.credit_text)
     caption = picture.caption.strip()
@@ -116,6 +126,8 @@ def download(picture: WirePicture) -> KishaImage:
         credit_agency=agency,
         credit_photographer=photographer,
         default_alt_text=caption[:255],
+        copyright_notice=picture.copyright_notice.strip()[:COPYRIGHT_NOTICE_MAX],
+        usage_terms=picture.usage_terms.strip()[:USAGE_TERMS_MAX],
     )
     image._set_image_file_metadata()
     image.save()

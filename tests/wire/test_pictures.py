@@ -342,3 +342,103 @@ def test_the_periodic_job_finds_sources_due_again_and_stranded_pictures(ingest, 
     wire_retry_pictures.call()
     stranded.refresh_from_db()
     assert stranded.download == "ok"
+
+
+# --- Rights travel with the file into the image library --------------------------------------
+
+
+def rights(terms: str = "", notice: str = "") -> str:
+    """A G2 rightsInfo for picture_item."""
+    parts = f"<usageTerms>{terms}</usageTerms>" if terms else ""
+    parts += f"<copyrightNotice>{notice}</copyrightNotice>" if notice else ""
+    return f"<rightsInfo>{parts}</rightsInfo>"
+
+
+def test_a_downloaded_picture_keeps_its_rights_in_the_image(ingest, g2_source, picture_server):
+    ingest(
+        g2_source,
+        picture_item(
+            "urn:pic:1",
+            href=picture_server.url("/red.jpg"),
+            rights=rights("報道目的のみ。2027年3月31日まで", "© 2026 サンプル通信"),
+        ),
+    )
+    image = WirePicture.objects.get().image
+    assert image.usage_terms == "報道目的のみ。2027年3月31日まで"
+    assert image.copyright_notice == "© 2026 サンプル通信"
+
+
+def test_the_same_file_again_adds_its_terms_to_the_stored_image(ingest, g2_source, picture_server):
+    ingest(
+        g2_source,
+        picture_item(
+            "urn:pic:1", href=picture_server.url("/red.jpg"), rights=rights("報道目的のみ")
+        ),
+    )
+    # The same bytes under another id and URL, with a restriction the stored image lacks.
+    ingest(
+        g2_source,
+        picture_item(
+            "urn:pic:2",
+            href=picture_server.url("/red-again.jpg"),
+            rights=rights("2027年3月31日まで", "© 2026 別の通信"),
+        ),
+    )
+    # And a third time with nothing new, and once with no rights at all: nothing changes.
+    ingest(
+        g2_source,
+        picture_item(
+            "urn:pic:3", href=picture_server.url("/red.jpg?3"), rights=rights("報道目的のみ")
+        ),
+        picture_item("urn:pic:4", href=picture_server.url("/red.jpg?4")),
+    )
+    (image,) = KishaImage.objects.all()
+    assert set(WirePicture.objects.values_list("image_id", flat=True)) == {image.pk}
+    assert image.usage_terms == "報道目的のみ\n2027年3月31日まで"
+    assert image.copyright_notice == "© 2026 別の通信"
+
+
+def test_a_later_restriction_reaches_the_image_without_fetching_again(
+    ingest, g2_source, picture_server
+):
+    href = picture_server.url("/blue.jpg")
+    ingest(g2_source, picture_item("urn:pic:1", href=href, rights=rights("報道目的のみ")))
+    ingest(
+        g2_source,
+        picture_item("urn:pic:1", version="2", href=href, rights=rights("報道目的のみ。広告不可")),
+    )
+    assert len(picture_server.requests) == 1
+    picture = WirePicture.objects.get()
+    assert picture.download == "ok" and picture.usage_terms == "報道目的のみ。広告不可"
+    # The old line is contained in the new one: replaced, not repeated.
+    assert picture.image.usage_terms == "報道目的のみ。広告不可"
+    # A version that drops the terms: the row follows the agency, the image keeps them.
+    ingest(g2_source, picture_item("urn:pic:1", version="3", href=href))
+    picture.refresh_from_db()
+    assert picture.usage_terms == "" and picture.image.usage_terms == "報道目的のみ。広告不可"
+
+
+def test_embedded_pictures_bring_their_rights_into_the_image(ingest, source, picture_server):
+    from tests.wire.conftest import ninjs_batch, ninjs_item
+
+    story = ninjs_item("urn:story:rights", headline="山あいの集落に初雪")
+    story["associations"] = [
+        {
+            "name": "main",
+            "type": "picture",
+            "headline": "雪化粧の集落",
+            "by": "サンプル通信/雪野 写",
+            "copyrightnotice": "© 2026 サンプル通信",
+            "usageterms": "報道目的のみ",
+            "renditions": [{"name": "main", "href": picture_server.url("/blue.jpg")}],
+        }
+    ]
+    ingest(source, data=ninjs_batch(story))
+    picture = WirePicture.objects.get()
+    assert (picture.usage_terms, picture.copyright_notice) == (
+        "報道目的のみ",
+        "© 2026 サンプル通信",
+    )
+    assert picture.download == "ok"
+    assert picture.image.usage_terms == "報道目的のみ"
+    assert picture.image.credit_photographer == "雪野 写"

@@ -4,6 +4,10 @@ shown on the wire desk and carried into the 記事化 draft's credit. Samples ar
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+
 import pytest
 
 from django.contrib.messages import get_messages
@@ -11,7 +15,8 @@ from django.urls import reverse
 
 from kisha.wire.ingest import entry_hash
 from kisha.wire.models import WireIngestError, WireItem, WirePicture
-from kisha.wire.providers import get_provider
+from kisha.wire.providers import WireImage, get_provider
+from kisha.wire.providers.base import EntryInvalid
 from kisha.wire.services import wire_ingest_bytes, wire_item_promote
 from tests.wire.conftest import ninjs_batch, ninjs_item
 from tests.wire.test_newsml import NAR
@@ -80,10 +85,6 @@ def test_items_without_rights_hash_as_before() -> None:
     """Items stored before rights were read must not all turn into corrections."""
     (entry,) = get_provider("ninjs").parse(ninjs_batch(ninjs_item("urn:plain"))).entries
     assert entry.copyright_holder == entry.usage_terms == ""
-    import dataclasses
-    import hashlib
-    import json
-
     fields = dataclasses.asdict(entry)
     for name in ("copyright_holder", "copyright_notice", "usage_terms"):
         del fields[name]
@@ -192,3 +193,221 @@ def test_picture_terms_show_on_the_item_and_are_told_at_promotion(
     assert summary.errors == 1 and WireItem.objects.count() == 1
     assert not WirePicture.objects.exists()
     assert "usageterms" in WireIngestError.objects.latest("id").message
+
+
+# --- Pictures inside text items carry their own rights ----------------------------------------
+
+
+def _ninjs_story_with_embedded(*associations: dict, version: int = 1) -> bytes:
+    story = ninjs_item("urn:rights:embedded", version=version, headline="峠の紅葉が見ごろ")
+    story["associations"] = list(associations)
+    return ninjs_batch(story)
+
+
+def _embedded(name: str, href: str, **rights) -> dict:
+    return {
+        "name": name,
+        "type": "picture",
+        "headline": f"紅葉の写真 {name}",
+        "renditions": [{"name": "main", "href": href}],
+        **rights,
+    }
+
+
+def test_ninjs_embedded_pictures_keep_their_rights() -> None:
+    data = _ninjs_story_with_embedded(
+        _embedded(
+            "top",
+            "https://img.example/momiji-1.jpg",
+            copyrightnotice="© 2026 キシャ写真部",
+            usageterms="報道目的のみ。2027年3月31日まで",
+        ),
+        _embedded(
+            "info",
+            "https://img.example/momiji-2.jpg",
+            rightsInfo={"copyrightHolder": "峠写真館", "usageTerms": "この記事に限り使用可"},
+        ),
+        _embedded("plain", "https://img.example/momiji-3.jpg"),
+    )
+    (entry,) = get_provider("ninjs").parse(data).entries
+    first, second, third = entry.images
+    assert (first.copyright_notice, first.usage_terms) == (
+        "© 2026 キシャ写真部",
+        "報道目的のみ。2027年3月31日まで",
+    )
+    # The story's own rights are not the picture's: the item says nothing here.
+    assert entry.usage_terms == ""
+    assert (second.credit, second.usage_terms) == ("峠写真館", "この記事に限り使用可")
+    assert third.copyright_notice == third.usage_terms == ""
+
+
+def test_newsml1_picture_component_rights_metadata() -> None:
+    content = (
+        "<RightsMetadata><Copyright><CopyrightHolder>キシャ通信</CopyrightHolder>"
+        "<CopyrightDate>2026</CopyrightDate></Copyright></RightsMetadata>"
+        "<ContentItem><MediaType FormalName='Text'/><DataContent>本文。</DataContent></ContentItem>"
+        "<NewsComponent><Role FormalName='Photo'/>"
+        "<NewsLines><HeadLine>湖畔の初雪</HeadLine></NewsLines>"
+        "<RightsMetadata><Copyright><CopyrightHolder>湖畔写真館</CopyrightHolder>"
+        "<CopyrightDate>2025</CopyrightDate></Copyright><UsageRights>"
+        "<UsageType>報道</UsageType><Limitations>二次利用不可</Limitations></UsageRights>"
+        "</RightsMetadata>"
+        "<ContentItem Href='https://img.example/snow.jpg'><MediaType FormalName='Photo'/>"
+        "</ContentItem></NewsComponent>"
+        "<NewsComponent><ContentItem Href='https://img.example/snow-2.jpg'>"
+        "<MediaType FormalName='Photo'/></ContentItem></NewsComponent>"
+    )
+    (entry,) = get_provider("newsml1").parse(document(content=content).encode()).entries
+    assert entry.copyright_notice == "© 2026 キシャ通信"
+    own, bare = entry.images
+    assert own.copyright_notice == "© 2025 湖畔写真館"
+    assert own.usage_terms == "報道 / 二次利用不可"
+    assert own.credit == "湖畔写真館"  # no credit line: the holder is the credit
+    assert bare.copyright_notice == bare.usage_terms == ""
+
+
+def _g2_with_nitf_media(metadata: str) -> bytes:
+    return f"""<newsItem guid="urn:rights:nitf" version="1" xmlns="{NAR}">
+      <itemMeta><itemClass qcode="ninat:text"/><pubStatus qcode="stat:usable"/></itemMeta>
+      <contentMeta><headline>港に新しい客船</headline></contentMeta>
+      <contentSet><inlineXML><nitf><body><body.content><p>本文です。</p>
+        <media media-type="image"><media-reference source="https://img.example/ship.jpg"/>
+          {metadata}<media-caption>入港する客船</media-caption>
+          <media-producer>港 太郎</media-producer></media>
+      </body.content></body></nitf></inlineXML></contentSet>
+    </newsItem>""".encode()
+
+
+def test_g2_nitf_media_metadata_rights() -> None:
+    data = _g2_with_nitf_media(
+        '<media-metadata name="Copyright Notice" value="© 2026 港写真"/>'
+        '<media-metadata name="rights-usage-terms" value="報道目的のみ"/>'
+        '<media-metadata name="usageTerms" value="二つ目は読まない"/>'
+        '<media-metadata name="camera" value="無関係"/>'
+    )
+    (entry,) = get_provider("newsml").parse(data).entries
+    (image,) = entry.images
+    assert (image.copyright_notice, image.usage_terms) == ("© 2026 港写真", "報道目的のみ")
+    assert image.credit == "港 太郎"
+    (plain,) = get_provider("newsml").parse(_g2_with_nitf_media("")).entries[0].images
+    assert plain.copyright_notice == plain.usage_terms == ""
+
+
+def _feed(channel: str, item: str) -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+  <title>キシャ速報</title><link>https://news.example.jp/</link>{channel}
+  <item><title>商店街に冬の灯り</title><guid>kisha-feed-1</guid>
+    <link>https://news.example.jp/a/1</link>
+    <media:content url="https://img.example.jp/akari.jpg" medium="image"/>
+    <media:credit role="photographer">灯 花子</media:credit>{item}</item>
+  <item><title>二本目</title><guid>kisha-feed-2</guid>
+    <enclosure url="https://img.example.jp/2.jpg" type="image/jpeg" length="1"/></item>
+</channel></rss>""".encode()
+
+
+def test_feed_media_copyright_and_license() -> None:
+    data = _feed(
+        "<media:copyright>© 2026 キシャ速報</media:copyright>",
+        "<media:copyright>© 2026 灯写真</media:copyright>"
+        "<media:license>報道目的のみ</media:license>",
+    )
+    first, second = get_provider("rss").parse(data).entries
+    (image,) = first.images
+    assert (image.credit, image.copyright_notice, image.usage_terms) == (
+        "灯 花子",
+        "© 2026 灯写真",
+        "報道目的のみ",
+    )
+    # The channel's copyright holds for an entry with none of its own.
+    assert second.images[0].copyright_notice == "© 2026 キシャ速報"
+    assert second.images[0].usage_terms == ""
+
+
+def test_feed_media_copyright_with_url_and_license_by_href() -> None:
+    """feedparser drops the text of a media:copyright with a url: the url is what is left."""
+    data = _feed(
+        "",
+        '<media:copyright url="https://news.example.jp/rights">© 2026 灯写真</media:copyright>'
+        '<media:license type="text/html" href="https://news.example.jp/license"/>',
+    )
+    (image,) = get_provider("rss").parse(data).entries[0].images
+    assert image.copyright_notice == "https://news.example.jp/rights"
+    assert image.usage_terms == "https://news.example.jp/license"
+
+
+@pytest.mark.parametrize(
+    ("rights", "reason"),
+    [
+        ({"usageterms": "条" * 20_001}, "写真の利用条件が長すぎます"),
+        ({"copyrightnotice": "©" * 1_001}, "写真の著作権表示が長すぎます"),
+        ({"usageterms": ["報道目的のみ"]}, "usageterms must be text"),
+    ],
+)
+@pytest.mark.django_db
+def test_hostile_embedded_picture_rights_refuse_the_story_with_a_reason(
+    source, rights, reason
+) -> None:
+    summary = wire_ingest_bytes(
+        source=source,
+        data=_ninjs_story_with_embedded(_embedded("bad", "https://img.example/x.jpg", **rights)),
+    )
+    assert summary.ingested == 0 and summary.errors == 1
+    assert reason in WireIngestError.objects.get().message
+    assert not WireItem.objects.exists() and not WirePicture.objects.exists()
+
+
+def test_an_oversized_feed_license_refuses_its_entries_not_the_feed() -> None:
+    data = _feed("", f"<media:license>{'条' * 20_001}</media:license>")
+    result = get_provider("rss").parse(data)
+    assert [entry.guid for entry in result.entries] == ["kisha-feed-2"]
+    (error,) = result.errors
+    assert "写真の利用条件が長すぎます" in error.message
+
+
+def test_picture_rights_are_checked_where_the_image_is_made() -> None:
+    with pytest.raises(EntryInvalid, match="写真の利用条件が文字列ではありません"):
+        WireImage(url="https://img.example/a.jpg", usage_terms=None)  # type: ignore[arg-type]
+    assert WireImage(url="https://img.example/a.jpg", usage_terms="条" * 20_000).usage_terms
+
+
+def test_items_with_pictures_without_rights_hash_as_before() -> None:
+    """Stored items whose pictures were read before picture rights existed: not corrections."""
+    data = _ninjs_story_with_embedded(_embedded("plain", "https://img.example/momiji-3.jpg"))
+    (entry,) = get_provider("ninjs").parse(data).entries
+    fields = dataclasses.asdict(entry)
+    for name in ("copyright_holder", "copyright_notice", "usage_terms"):
+        del fields[name]
+    fields["images"] = [
+        {"url": i.url, "caption": i.caption, "credit": i.credit} for i in entry.images
+    ]
+    old = hashlib.sha256(json.dumps(fields, default=str, sort_keys=True).encode()).hexdigest()
+    assert entry_hash(entry) == old
+
+
+@pytest.mark.django_db
+def test_a_newer_version_changes_the_embedded_pictures_rights(source) -> None:
+    href = "https://img.example/momiji-1.jpg"
+    wire_ingest_bytes(
+        source=source,
+        data=_ninjs_story_with_embedded(_embedded("top", href, usageterms="報道目的のみ")),
+    )
+    picture = WirePicture.objects.get()
+    assert (picture.usage_terms, picture.copyright_notice) == ("報道目的のみ", "")
+    summary = wire_ingest_bytes(
+        source=source,
+        data=_ninjs_story_with_embedded(
+            _embedded(
+                "top",
+                href,
+                usageterms="報道目的のみ。2027年1月末まで",
+                copyrightnotice="© 2026 キシャ写真部",
+            ),
+            version=2,
+        ),
+    )
+    assert summary.updated == 1
+    picture.refresh_from_db()
+    assert picture.usage_terms == "報道目的のみ。2027年1月末まで"
+    assert picture.copyright_notice == "© 2026 キシャ写真部"
+    assert WirePicture.objects.count() == 1

@@ -47,11 +47,21 @@ class Subject(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class WireImage:
-    """An image that travels with an entry; only http(s) URLs are kept."""
+    """An image that travels with an entry; only http(s) URLs are kept. Its own rights (ninjs
+    association copyrightnotice/usageterms, NewsML 1.2 RightsMetadata of its component, Media
+    RSS copyright/license) go with it to the picture row and the downloaded image."""
 
     url: str
     caption: str = ""
     credit: str = ""
+    copyright_notice: str = ""
+    usage_terms: str = ""
+
+    def __post_init__(self) -> None:
+        # The caps of WirePictureEntry: an image's rights beyond them refuse its entry, with the
+        # reason, rather than reach the desk cut (a cut usage term may lose its restriction).
+        _check_rights("copyright notice", "著作権表示", self.copyright_notice, MAX_RIGHTS)
+        _check_rights("usage terms", "利用条件", self.usage_terms, MAX_SUMMARY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,3 +284,16 @@ def _check_text(name: str, value: object, limit: int, *, required: bool = False)
         raise EntryInvalid(f"{name} is missing or empty")
     if len(value) > limit:
         raise EntryInvalid(f"{name} is too long ({len(value)} > {limit} characters)")
+
+
+def _check_rights(name: str, label: str, value: object, limit: int) -> None:
+    """_check_text for an embedded picture's rights, saying in Japanese too which one failed."""
+    if not isinstance(value, str):
+        raise EntryInvalid(
+            f"picture {name} must be text, got {type(value).__name__} / 写真の{label}が文字列ではありません"
+        )
+    if len(value) > limit:
+        raise EntryInvalid(
+            f"picture {name} is too long ({len(value)} > {limit} characters)"
+            f" / 写真の{label}が長すぎます({limit:,}字まで)"
+        )

@@ -87,11 +87,14 @@ class FeedProvider(WireProvider):
             raise WireFormatError(f"RSS/Atom: {len(parsed.entries)} entries is over the cap")
         feed_format = f"feed-{parsed.get('version') or 'unknown'}"
         feed_language = collapse(parsed.feed.get("language") or "")
+        channel_rights = _media_rights(parsed.feed)
         result = ParseResult()
         for position, entry in enumerate(parsed.entries):
             guid = str(entry.get("id") or entry.get("link") or "")[:200]
             try:
-                result.entries.append(entry_from_feed(entry, feed_format, feed_language))
+                result.entries.append(
+                    entry_from_feed(entry, feed_format, feed_language, channel_rights)
+                )
             except EntryInvalid as exc:
                 result.errors.append(EntryError(position, guid, str(exc)))
             except Exception as exc:  # one odd entry must never cost the rest of the feed
@@ -100,7 +103,12 @@ class FeedProvider(WireProvider):
         return result
 
 
-def entry_from_feed(entry: Any, feed_format: str, feed_language: str = "") -> WireEntry:
+def entry_from_feed(
+    entry: Any,
+    feed_format: str,
+    feed_language: str = "",
+    channel_rights: dict[str, str] | None = None,
+) -> WireEntry:
     """One feedparser entry to a :class:`WireEntry`, or :class:`EntryInvalid` saying why not."""
     link = web_url(entry.get("link"))
     guid = collapse(entry.get("id") or "") or link
@@ -131,7 +139,7 @@ def entry_from_feed(entry: Any, feed_format: str, feed_language: str = "") -> Wi
         firstcreated=published,
         versioncreated=updated,
         link=link,
-        images=tuple(_images(entry)),
+        images=tuple(_images(entry, channel_rights)),
         format=feed_format,
     )
 
@@ -163,9 +171,36 @@ def _subjects(entry: Any) -> Iterator[Subject]:
             yield Subject(term or label, label)
 
 
-def _images(entry: Any) -> Iterator[WireImage]:
-    """Image enclosures and Media RSS content, thumbnails only when nothing else is there."""
+def _media_rights(context: Any) -> dict[str, str]:
+    """Media RSS media:copyright and media:license of an entry or a channel.
+
+    feedparser keeps media:copyright as its text, or, when the element has a ``url``
+    attribute, as the attributes alone (the text is lost): the URL is then the notice, the one
+    pointer to the rights that is left. media:license is its text, else its ``href``."""
+    notice = context.get("media_copyright")
+    if isinstance(notice, dict):
+        notice = notice.get("content") or notice.get("url") or ""
+    license_ = context.get("media_license")
+    terms = ""
+    if isinstance(license_, dict):
+        terms = license_.get("content") or license_.get("href") or ""
+    elif isinstance(license_, str):
+        terms = license_
+    return {
+        "copyright_notice": collapse(notice if isinstance(notice, str) else ""),
+        "usage_terms": collapse(terms if isinstance(terms, str) else ""),
+    }
+
+
+def _images(entry: Any, channel_rights: dict[str, str] | None = None) -> Iterator[WireImage]:
+    """Image enclosures and Media RSS content, thumbnails only when nothing else is there.
+    feedparser gathers an entry's Media RSS elements into the entry, not per media:content, so
+    its credit and rights go with each of its pictures; the channel's media:copyright and
+    media:license apply where the entry has none (as Media RSS says of channel elements)."""
     credit = collapse((entry.get("media_credit") or [{}])[0].get("content") or "")
+    rights = _media_rights(entry)
+    for name, value in (channel_rights or {}).items():
+        rights[name] = rights[name] or value
     caption = html_to_text(entry.get("media_description") or "")
     seen: set[str] = set()
     candidates = [
@@ -184,4 +219,4 @@ def _images(entry: Any) -> Iterator[WireImage]:
         url = web_url(candidate)
         if url and url not in seen:
             seen.add(url)
-            yield WireImage(url=url, caption=caption, credit=credit)
+            yield WireImage(url=url, caption=caption, credit=credit, **rights)

@@ -392,11 +392,38 @@ def _nitf_images(content: etree._Element) -> Iterator[WireImage]:
         reference = _descendant(media, "media-reference")
         url = web_url(None if reference is None else reference.get("source"))
         if url:
+            rights = _media_rights(media)
             yield WireImage(
                 url=url,
                 caption=collapse(_text(_descendant(media, "media-caption"))),
                 credit=collapse(_text(_descendant(media, "media-producer"))),
+                copyright_notice=rights.get("copyright_notice", ""),
+                usage_terms=rights.get("usage_terms", ""),
             )
+
+
+# NITF has no rights element for a picture; agencies that send them use media-metadata
+# name/value pairs named after the IPTC photo metadata fields. Names are compared without case,
+# spaces, hyphens or underscores.
+_MEDIA_RIGHTS = {
+    "copyright": "copyright_notice",
+    "copyrightnotice": "copyright_notice",
+    "usageterms": "usage_terms",
+    "rightsusageterms": "usage_terms",
+}
+
+
+def _media_rights(media: etree._Element) -> dict[str, str]:
+    """A NITF picture's copyright notice and usage terms from its media-metadata (the first of
+    each)."""
+    found: dict[str, str] = {}
+    for meta in media.iter("{*}media-metadata", "media-metadata"):
+        name = re.sub(r"[\s_-]", "", (meta.get("name") or "").lower())
+        field = _MEDIA_RIGHTS.get(name)
+        value = collapse(meta.get("value") or "")
+        if field and value:
+            found.setdefault(field, value)
+    return found
 
 
 def _elements(parent: etree._Element) -> list[etree._Element]:

@@ -11,7 +11,8 @@ NewsItem becomes one entry:
 * the NewsComponent tree is walked in document order: text ContentItems (NITF, XHTML or plain
   text in DataContent) are the body, a part after the first with a headline of its own gets it as
   a 小見出し (a multi-part item); a component holding only photos/graphics is one picture, its
-  best rendition kept with the component's headline as caption and its credit line.
+  best rendition kept with the component's headline as caption, its credit line and its
+  RightsMetadata (copyright notice and usage terms).
 
 Partial updates (NewsItem/Update), items with no text and encoded (base64) text are refused per
 entry with a reason. Elements are matched by local name (NewsML 1.2 has no namespace, some
@@ -168,8 +169,9 @@ def entry_from_news_item(
 
 
 def _rights(component: etree._Element) -> dict[str, str]:
-    """RightsMetadata of the top NewsComponent: Copyright (holder and date, as a notice) and
-    UsageRights (usage type and limitations, as the usage terms)."""
+    """RightsMetadata of a NewsComponent (the top one for the item, a picture's own for the
+    picture): Copyright (holder and date, as a notice) and UsageRights (usage type and
+    limitations, as the usage terms)."""
     rights = _child(component, "RightsMetadata")
     if rights is None:
         return {}
@@ -309,7 +311,16 @@ def _picture(
     if not credit:
         creator = _child(_child(component, "AdministrativeMetadata"), "Creator")
         credit = _formal(_child(creator, "Party"))
-    return WireImage(url=best[2], caption=caption[:2000], credit=credit[:300])
+    # The RightsMetadata of the component holding the picture (for a picture straight inside a
+    # text component, that component's).
+    rights = _rights(component)
+    return WireImage(
+        url=best[2],
+        caption=caption[:2000],
+        credit=(credit or rights.get("copyright_holder", ""))[:300],
+        copyright_notice=rights.get("copyright_notice", ""),
+        usage_terms=rights.get("usage_terms", ""),
+    )
 
 
 def _width(item: etree._Element) -> int:

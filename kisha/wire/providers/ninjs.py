@@ -348,11 +348,16 @@ def _images(d: dict[str, Any]) -> Iterable[WireImage]:
         url = _rendition_url(assoc.get("renditions"))
         if not url:
             continue
-        credit = assoc.get("by", assoc.get("byline")) or assoc.get("copyrightholder") or ""
+        # The picture's own rights, where the association carries them (top level or in a
+        # rightsinfo object, as on an item); a rendition may not carry rights in ninjs.
+        rights = _rights(assoc)
+        credit = assoc.get("by", assoc.get("byline")) or rights["copyright_holder"] or ""
         yield WireImage(
             url=url,
             caption=_summary(assoc) or _headline(assoc),
             credit=collapse(text_field(credit, "association.by")),
+            copyright_notice=rights["copyright_notice"],
+            usage_terms=rights["usage_terms"],
         )
 
 
