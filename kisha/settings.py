@@ -237,6 +237,10 @@ else:
             # The test database is a file, not memory, so the tests can start real gunicorn
             # workers, task workers and schedulers against it.
             "TEST": {"NAME": config("SQLITE_TEST_PATH") or _sqlite_test_path()},
+            # Kept open between requests too: a new connection runs the PRAGMAs above and
+            # starts with an empty page cache (cache_size is per connection).
+            "CONN_MAX_AGE": config_int("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
