@@ -59,20 +59,20 @@ def image_rights_add(
         if locked is None:  # deleted from the library meanwhile: nothing to add to
             return False
         changed: list[str] = []
-        notice = copyright_notice_merged(locked.copyright_notice, copyright_notice)
-        if notice != locked.copyright_notice:
-            if len(notice) <= COPYRIGHT_NOTICE_MAX:
-                locked.copyright_notice = notice
-                changed.append("copyright_notice")
-            else:
-                logger.warning("image %s: copyright notice not added (too long)", image.pk)
-        terms = usage_terms_merged(locked.usage_terms, usage_terms)
-        if terms != locked.usage_terms:
-            if len(terms) <= USAGE_TERMS_MAX:
-                locked.usage_terms = terms
-                changed.append("usage_terms")
-            else:
-                logger.warning("image %s: usage terms not added (too long)", image.pk)
+        for name, merge, new, limit in (
+            ("copyright_notice", copyright_notice_merged, copyright_notice, COPYRIGHT_NOTICE_MAX),
+            ("usage_terms", usage_terms_merged, usage_terms, USAGE_TERMS_MAX),
+        ):
+            merged = merge(getattr(locked, name), new)
+            if merged == getattr(locked, name):
+                continue
+            if len(merged) > limit:
+                logger.warning(
+                    "image %s: %s not added (too long)", image.pk, name.replace("_", " ")
+                )
+                continue
+            setattr(locked, name, merged)
+            changed.append(name)
         if changed:
             locked.save(update_fields=changed)
     for name in changed:
