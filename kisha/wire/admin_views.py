@@ -190,6 +190,9 @@ class DeskTable(Table):
     ``{% component %}`` tag, 400 template tags a page, which was most of a desk page's time.
     The headers still use Wagtail's header template (sort links); the markup is the same."""
 
+    class Media:
+        css = {"all": ("wire/desk.css",)}
+
     def render_html(self, parent_context=None):
         context = {"table": self, "request": (parent_context or {}).get("request")}
         columns = list(self.columns.values())

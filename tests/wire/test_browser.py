@@ -272,3 +272,36 @@ def test_a_package_shows_its_pictures_and_promotes_with_them(
         page.get_by_text("写真の利用条件: この記事に限り使用可(© 2026 サンプル通信)")
     ).to_be_visible()
     screenshot(page, "wire-admin-package-promoted-phone")
+
+
+def test_the_wire_desk_reads_on_a_phone(live_server, page_at, screenshot, world, django_user_model):
+    """On a phone the desk's table scrolls sideways in its own box: each headline keeps a
+    readable width instead of being squeezed to a character a line beside seven columns."""
+    from kisha.wire.services import wire_ingest_bytes
+    from tests.wire.conftest import ninjs_batch, ninjs_item
+
+    source = WireSource.objects.create(name="サンプル通信", format="ninjs", default_section=world)
+    wire_ingest_bytes(
+        source=source,
+        data=ninjs_batch(
+            *[
+                ninjs_item(f"urn:phone:{n}", headline=f"港町の朝市が平日にも開催へ　その{n}")
+                for n in range(3)
+            ]
+        ),
+    )
+    django_user_model.objects.create_superuser("desk", "desk@example.com", PASSWORD)
+    for viewport, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        page = page_at(viewport)
+        sign_in(page, live_server)
+        page.goto(f"{live_server.url}/admin/wire/items/?q=朝市")
+        headline = page.locator("td.title a").first
+        expect(headline).to_contain_text("港町の朝市")
+        box = page.locator(".wire-desk-scroll")
+        width = headline.bounding_box()["width"]
+        assert width >= 200, width  # a headline of a few words a line, not a column of single kanji
+        if viewport is PHONE:
+            assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # the rest scrolls
+        else:
+            assert box.evaluate("el => el.scrollWidth <= el.clientWidth")  # no scrolling needed
+        screenshot(page, f"wire-admin-desk-{name}")
